@@ -1,0 +1,409 @@
+//! Walking a JSON Schema to find every value an event can carry.
+//!
+//! In: an event schema's tree (already parsed). Out: the classified fields
+//! (`x-data-type`, `x-identification`), the leaves nobody classified, and objects open to
+//! undeclared properties. `$ref`s are followed locally (`#/…`) and into relative files
+//! inside the project root — never over the network — and cycles are cut.
+
+use super::field::FieldSite;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::document::{self, Sp};
+use crate::load::{self, Limits, Node, Value};
+use crate::project::Project;
+use crate::source::{SourceFile, Span};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What walking a schema found.
+#[derive(Debug, Default)]
+pub struct SchemaFields {
+    pub fields: Vec<FieldSite>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The root annotations of a schema checked on its own.
+#[derive(Debug, Default)]
+pub struct RootAnnotations {
+    pub event: Option<String>,
+    pub consent: Option<Sp<String>>,
+    pub purposes: Vec<Sp<String>>,
+}
+
+impl RootAnnotations {
+    pub fn read(root: &Node) -> RootAnnotations {
+        RootAnnotations {
+            event: document::string(root, "x-event")
+                .or_else(|| document::string(root, "title"))
+                .map(|s| s.value),
+            consent: document::string(root, "x-consent"),
+            purposes: document::strings(root, "x-purposes").unwrap_or_default(),
+        }
+    }
+}
+
+/// Validate a schema document against its draft's meta-schema.
+pub fn meta_validate(root: &Node, source: &Arc<SourceFile>) -> Vec<Diagnostic> {
+    let draft_uri = root
+        .get("$schema")
+        .and_then(Node::as_str)
+        .unwrap_or_default();
+    let known = ["draft-04", "draft-06", "draft-07", "2019-09", "2020-12"];
+    if !known.iter().any(|d| draft_uri.contains(d)) {
+        let span = root.get("$schema").map_or(root.span, |n| n.span);
+        return vec![
+            Diagnostic::at(Code::InvalidEventSchema, source, span, format!("unsupported JSON Schema draft `{draft_uri}`"))
+                .with_help("use draft-04, -06, -07, 2019-09 or 2020-12 (https://json-schema.org/draft/2020-12/schema)"),
+        ];
+    }
+    let json = root.to_json();
+    let Ok(validator) = jsonschema::meta::validator_for(&json) else {
+        return Vec::new();
+    };
+    validator
+        .iter_errors(&json)
+        .map(|error| {
+            let path: Vec<String> = error
+                .instance_path()
+                .as_str()
+                .split('/')
+                .skip(1)
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            let node = root.at_path(&path).unwrap_or(root);
+            let mut message = error.to_string();
+            if message.len() > 200 {
+                message = format!("invalid `{}` here", error.kind().keyword());
+            }
+            Diagnostic::at(
+                Code::InvalidEventSchema,
+                source,
+                node.span,
+                format!("not a valid JSON Schema: {message}"),
+            )
+            .with_label("invalid schema keyword")
+        })
+        .collect()
+}
+
+struct Walker<'a> {
+    project: &'a Project,
+    limits: &'a Limits,
+    /// Other schema files reached through `$ref`, parsed once per walk.
+    files: HashMap<String, Option<(Arc<SourceFile>, Arc<Node>)>>,
+    /// `(file, pointer, path)` of the `$ref`s being followed.
+    stack: Vec<(String, String, String)>,
+    out: SchemaFields,
+    seen_leaves: std::collections::HashSet<String>,
+}
+
+/// Walk a schema rooted at `root` in `source`.
+pub fn walk(
+    root: Arc<Node>,
+    source: &Arc<SourceFile>,
+    project: &Project,
+    limits: &Limits,
+) -> SchemaFields {
+    let mut walker = Walker {
+        project,
+        limits,
+        files: HashMap::new(),
+        stack: Vec::new(),
+        out: SchemaFields::default(),
+        seen_leaves: Default::default(),
+    };
+    let doc = Doc {
+        source: Arc::clone(source),
+        root: Arc::clone(&root),
+    };
+    walker.walk(&doc, &root, "", root.span, false);
+    walker.out
+}
+
+#[derive(Clone)]
+struct Doc {
+    source: Arc<SourceFile>,
+    root: Arc<Node>,
+}
+
+const COMBINATORS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
+
+impl Walker<'_> {
+    /// Walk `node` at field `path`; `name_span` is the property key naming it;
+    /// `covered` is true when an ancestor's `x-data-type` already classifies this value.
+    fn walk(&mut self, doc: &Doc, node: &Node, path: &str, name_span: Span, covered: bool) {
+        if self.stack.len() > self.limits.max_depth {
+            return;
+        }
+        let Value::Map(_) = node.value else {
+            // `true` (anything goes) is an unclassified leaf; `false` carries nothing.
+            if node.as_bool() == Some(true) && !covered {
+                self.unclassified(doc, path, name_span);
+            }
+            return;
+        };
+        let mut covered = covered;
+        if let Some(data_type) = document::string(node, "x-data-type") {
+            self.out.fields.push(FieldSite {
+                source: Arc::clone(&doc.source),
+                name: display_path(path),
+                name_span,
+                data_type: Some(data_type),
+                identification: document::string(node, "x-identification"),
+            });
+            covered = true;
+        }
+        let mut structural = false;
+        if let Some(reference) = document::string(node, "$ref") {
+            structural = true;
+            self.follow(doc, &reference, path, name_span, covered);
+        }
+        if let Some(props) = node.get("properties").and_then(Node::as_map) {
+            structural = true;
+            for entry in props {
+                let child = join(path, &entry.key);
+                self.walk(doc, &entry.value, &child, entry.key_span, covered);
+            }
+        }
+        if let Some(patterns) = node.get("patternProperties").and_then(Node::as_map) {
+            structural = true;
+            for entry in patterns {
+                let child = join(path, &format!("/{}/", entry.key));
+                self.walk(doc, &entry.value, &child, entry.key_span, covered);
+            }
+        }
+        for keyword in COMBINATORS {
+            for branch in document::items(node, keyword) {
+                structural = true;
+                self.walk(doc, branch, path, name_span, covered);
+            }
+        }
+        if let Some(items) = node.get("prefixItems").and_then(Node::as_seq) {
+            structural = true;
+            for (i, item) in items.iter().enumerate() {
+                self.walk(doc, item, &format!("{path}[{i}]"), name_span, covered);
+            }
+        }
+        match node.get("items") {
+            Some(items) if items.as_seq().is_some() => {
+                structural = true;
+                for (i, item) in items.as_seq().unwrap_or_default().iter().enumerate() {
+                    self.walk(doc, item, &format!("{path}[{i}]"), name_span, covered);
+                }
+            }
+            Some(items) => {
+                structural = true;
+                self.walk(doc, items, &format!("{path}[]"), name_span, covered);
+            }
+            None => {}
+        }
+        let object_like = is_object(node);
+        match node.get("additionalProperties") {
+            Some(extra) if extra.as_map().is_some() => {
+                structural = true;
+                self.walk(doc, extra, &join(path, "*"), name_span, covered);
+            }
+            Some(extra) if extra.as_bool() == Some(false) => {}
+            _ if object_like && !covered && !closed_by_unevaluated(node) => {
+                let span = node
+                    .entry("additionalProperties")
+                    .map_or(name_span, |e| e.key_span);
+                self.out.diagnostics.push(
+                    Diagnostic::at(Code::OpenSchema, &doc.source, span, format!("object `{}` accepts properties it does not declare", display_path(path)))
+                        .with_label("open to undeclared properties")
+                        .with_help("add `\"additionalProperties\": false`, or give `additionalProperties` a schema with an `x-data-type`"),
+                );
+                structural = true;
+            }
+            _ => {}
+        }
+        if !structural && !covered && !object_like {
+            self.unclassified(doc, path, name_span);
+        }
+    }
+
+    fn unclassified(&mut self, doc: &Doc, path: &str, name_span: Span) {
+        let name = display_path(path);
+        if !self
+            .seen_leaves
+            .insert(format!("{}#{name}", doc.source.name))
+        {
+            return;
+        }
+        self.out.fields.push(FieldSite {
+            source: Arc::clone(&doc.source),
+            name,
+            name_span,
+            data_type: None,
+            identification: None,
+        });
+    }
+
+    fn follow(
+        &mut self,
+        doc: &Doc,
+        reference: &Sp<String>,
+        path: &str,
+        name_span: Span,
+        covered: bool,
+    ) {
+        let (file_part, pointer) = reference
+            .value
+            .split_once('#')
+            .unwrap_or((&reference.value, ""));
+        let target_doc = if file_part.is_empty() {
+            doc.clone()
+        } else {
+            match self.load(doc, file_part, reference) {
+                Some(target) => target,
+                None => return,
+            }
+        };
+        let key = (target_doc.source.name.clone(), pointer.to_owned());
+        if let Some((_, _, entered_at)) = self
+            .stack
+            .iter()
+            .find(|(f, p, _)| (f, p) == (&key.0, &key.1))
+        {
+            // Recursion through properties is a legal recursive schema; a loop of bare
+            // `$ref`s with no property in between is not.
+            if entered_at == path {
+                self.out.diagnostics.push(
+                    Diagnostic::at(
+                        Code::RefCycle,
+                        &doc.source,
+                        reference.span,
+                        format!("`$ref` `{}` loops back to itself", reference.value),
+                    )
+                    .with_label("loops")
+                    .with_help("break the chain of `$ref`s"),
+                );
+            }
+            return;
+        }
+        let segments: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|s| percent_decode(s).replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let root = Arc::clone(&target_doc.root);
+        let Some(target) = root.at_path(&segments) else {
+            self.out.diagnostics.push(
+                Diagnostic::at(
+                    Code::UnresolvedRef,
+                    &doc.source,
+                    reference.span,
+                    format!("`$ref` `{}` points nowhere", reference.value),
+                )
+                .with_label("no such location"),
+            );
+            return;
+        };
+        self.stack.push((key.0, key.1, path.to_owned()));
+        self.walk(&target_doc, target, path, name_span, covered);
+        self.stack.pop();
+    }
+
+    fn load(&mut self, doc: &Doc, file: &str, reference: &Sp<String>) -> Option<Doc> {
+        let resolved = match self.project.resolve(&doc.source.name, file) {
+            Ok(resolved) => resolved,
+            Err(reason) => {
+                self.out.diagnostics.push(
+                    Diagnostic::at(
+                        Code::UnresolvedRef,
+                        &doc.source,
+                        reference.span,
+                        format!("cannot follow `$ref`: {reason}"),
+                    )
+                    .with_label("not followed"),
+                );
+                return None;
+            }
+        };
+        if !self.files.contains_key(&resolved.display) {
+            let loaded = load::read_source(&resolved.path, &resolved.display, self.limits)
+                .and_then(|source| {
+                    load::parse(&source, self.limits).map(|root| (source, Arc::new(root)))
+                });
+            let entry = match loaded {
+                Ok(pair) => Some(pair),
+                Err(problem) => {
+                    self.out.diagnostics.push(problem);
+                    None
+                }
+            };
+            self.files.insert(resolved.display.clone(), entry);
+        }
+        match self.files.get(&resolved.display) {
+            Some(Some((source, root))) => Some(Doc {
+                source: Arc::clone(source),
+                root: Arc::clone(root),
+            }),
+            _ => {
+                self.out.diagnostics.push(
+                    Diagnostic::at(
+                        Code::UnresolvedRef,
+                        &doc.source,
+                        reference.span,
+                        format!("cannot follow `$ref` to `{}`", resolved.display),
+                    )
+                    .with_label("not followed"),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn is_object(node: &Node) -> bool {
+    let declared = match node.get("type") {
+        Some(t) => {
+            t.as_str() == Some("object")
+                || t.as_seq()
+                    .is_some_and(|ts| ts.iter().any(|t| t.as_str() == Some("object")))
+        }
+        None => false,
+    };
+    declared || node.get("properties").is_some() || node.get("patternProperties").is_some()
+}
+
+fn closed_by_unevaluated(node: &Node) -> bool {
+    node.get("unevaluatedProperties").and_then(Node::as_bool) == Some(false)
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn display_path(path: &str) -> String {
+    if path.is_empty() {
+        "(root)".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,263 @@
+//! Deciding one field and, when it fails, explaining why.
+//!
+//! The verdict itself is a table lookup (`Policy::decide`); everything else in this module
+//! — messages, help computed from the decision table, related locations — runs only for
+//! fields that fail.
+
+use super::EventSite;
+use crate::diagnostic::{Code, Diagnostic, Label, Severity};
+use crate::document::Sp;
+use crate::policy::table::Unclassified;
+use crate::policy::{Failure, Identification, Policy, RuleIdx, Verdict};
+use crate::source::{SourceFile, Span};
+use std::sync::Arc;
+
+/// A field as declared in a manifest or derived from an event schema.
+#[derive(Clone, Debug)]
+pub struct FieldSite {
+    pub source: Arc<SourceFile>,
+    pub name: String,
+    pub name_span: Span,
+    pub data_type: Option<Sp<String>>,
+    pub identification: Option<Sp<String>>,
+}
+
+/// Check one field; `None` means it is fine.
+pub fn check_field(
+    policy: &Policy,
+    event: &EventSite<'_>,
+    field: &FieldSite,
+) -> Option<Diagnostic> {
+    let diagnostic = decide_field(policy, event, field)?;
+    let mut diagnostic = diagnostic;
+    diagnostic.event = Some(event.name.clone());
+    diagnostic.field = Some(field.name.clone());
+    if diagnostic.data_type.is_none() {
+        diagnostic.data_type = field.data_type.as_ref().map(|t| t.value.clone());
+    }
+    Some(diagnostic)
+}
+
+fn decide_field(policy: &Policy, event: &EventSite<'_>, field: &FieldSite) -> Option<Diagnostic> {
+    let Some(data_type) = &field.data_type else {
+        let severity = match policy.defaults.unclassified {
+            Unclassified::Allow => return None,
+            Unclassified::Warning => Severity::Warning,
+            Unclassified::Error => Severity::Error,
+        };
+        return Some(
+            Diagnostic::at(Code::UnclassifiedField, &field.source, field.name_span, format!("field `{}` has no data type", field.name))
+                .with_label("unclassified")
+                .with_severity(severity)
+                .with_help("add `type:` (in a schema: `x-data-type`) with a type from the taxonomy; `consentlint taxonomy` lists them"),
+        );
+    };
+    let Some(ty) = policy.taxonomy.get(&data_type.value) else {
+        let hint = policy.taxonomy.suggest(&data_type.value);
+        return Some(
+            Diagnostic::at(Code::UnknownDataType, &field.source, data_type.span, format!("unknown data type `{}`", data_type.value))
+                .with_label("not in the taxonomy")
+                .with_help(if hint.is_empty() { "use a type from `consentlint taxonomy`, or add it to the policy's `taxonomy_extensions`".to_owned() } else { hint }),
+        );
+    };
+    let identification = field
+        .identification
+        .as_ref()
+        .and_then(|i| Identification::parse(&i.value))
+        .or(event.default_identification)
+        .unwrap_or(policy.defaults.identification);
+    // Without a known level only the level-independent verdict (a denial) is certain.
+    let (level, only_denials) = match event.level {
+        Some(level) => (level, false),
+        None => (policy.levels.len().saturating_sub(1), true),
+    };
+    let verdict = policy.decide(ty, identification, event.context(level));
+    if only_denials && !matches!(verdict, Verdict::Denied(_)) {
+        return None;
+    }
+    let type_id = &data_type.value;
+    let class = policy.class_of(ty);
+    match verdict {
+        Verdict::Permitted(_) => None,
+        Verdict::Denied(r) => {
+            let rule = &policy.rules[r];
+            let mut message = format!(
+                "field `{}` is `{type_id}` ({class}), which the policy denies",
+                field.name
+            );
+            if let Some(m) = &rule.message {
+                message = format!("{message}: {m}");
+            }
+            let help = match rule.below {
+                Some(b) => format!(
+                    "`{type_id}` is denied below `{}`; drop the field or move it to an event collected at `{}` or above",
+                    policy.levels[b].id, policy.levels[b].id
+                ),
+                None if rule.purposes.is_some() => format!(
+                    "`{type_id}` is denied for purposes {}; drop the field or the purpose",
+                    list(rule.purposes.as_deref().unwrap_or_default())
+                ),
+                None => format!("drop the field: no event may carry `{type_id}` under this policy"),
+            };
+            Some(
+                with_event(
+                    Diagnostic::at(Code::DeniedData, &field.source, data_type.span, message)
+                        .with_label("denied data type")
+                        .with_rule(&rule.id)
+                        .with_severity(rule.severity)
+                        .with_help(help),
+                    event,
+                )
+                .with_related(rule_label(policy, r, "denied by this rule")),
+            )
+        }
+        Verdict::Failed { grant, failures } => {
+            Some(failed(policy, event, field, data_type, grant, &failures))
+        }
+        Verdict::NoGrant => {
+            let mut d = Diagnostic::at(
+                Code::NoGrant,
+                &field.source,
+                data_type.span,
+                format!("no rule of the policy allows `{type_id}` ({class}), carried by field `{}`", field.name),
+            )
+            .with_label("not granted")
+            .with_help(format!("drop the field, or have a grant for `{type_id}` (or a parent type) added to the policy"));
+            if let Some(origin) = &policy.defaults.unmatched_origin {
+                d = d.with_related(origin.label("types no rule mentions are denied"));
+            }
+            Some(with_event(d, event))
+        }
+    }
+}
+
+fn failed(
+    policy: &Policy,
+    event: &EventSite<'_>,
+    field: &FieldSite,
+    data_type: &Sp<String>,
+    grant: RuleIdx,
+    failures: &[Failure],
+) -> Diagnostic {
+    let rule = &policy.rules[grant];
+    let type_id = &data_type.value;
+    let level_name = |l: usize| policy.levels.get(l).map_or("?", |l| l.id.as_str());
+    let event_level = event.level.map_or("?", level_name);
+    let (code, message, span, label) = match failures.first() {
+        Some(Failure::Consent { needed }) => (
+            Code::ConsentTooLow,
+            format!(
+                "field `{}` is `{type_id}`, allowed only at `{}` or above; this event is `{event_level}`",
+                field.name,
+                level_name(*needed)
+            ),
+            data_type.span,
+            format!("needs `{}` consent", level_name(*needed)),
+        ),
+        Some(Failure::Identification { max }) => {
+            let sent = field.identification.as_ref().map_or_else(
+                || "identified (the default)".to_owned(),
+                |i| i.value.clone(),
+            );
+            (
+                Code::IdentificationTooHigh,
+                format!(
+                    "field `{}` (`{type_id}`) is sent {sent}; the policy allows it only {max} or less",
+                    field.name
+                ),
+                field
+                    .identification
+                    .as_ref()
+                    .map_or(data_type.span, |i| i.span),
+                format!("must be {max} or less"),
+            )
+        }
+        Some(Failure::Purpose { purpose }) => (
+            Code::PurposeNotAllowed,
+            format!(
+                "field `{}` (`{type_id}`) may not be collected for purpose `{purpose}`",
+                field.name
+            ),
+            data_type.span,
+            format!("not allowed for `{purpose}`"),
+        ),
+        Some(Failure::Retention { max, actual }) => (
+            Code::RetentionExceeded,
+            match actual {
+                Some(days) => format!(
+                    "field `{}` (`{type_id}`) may be kept at most {max} days; this event keeps it {days} days",
+                    field.name
+                ),
+                None => format!(
+                    "field `{}` (`{type_id}`) may be kept at most {max} days; this event declares no `retention_days`",
+                    field.name
+                ),
+            },
+            data_type.span,
+            format!("at most {max} days"),
+        ),
+        None => (
+            Code::NoGrant,
+            format!("field `{}` (`{type_id}`) is not granted", field.name),
+            data_type.span,
+            "not granted".to_owned(),
+        ),
+    };
+    let mut help = grant_summary(policy, grant);
+    let others: Vec<String> = policy
+        .grants_for(policy.taxonomy.get(type_id).unwrap_or_default())
+        .iter()
+        .filter(|&&g| g != grant)
+        .map(|&g| grant_summary(policy, g))
+        .collect();
+    if !others.is_empty() {
+        help = format!("{help}; other grants: {}", others.join("; "));
+    }
+    let mut d = Diagnostic::at(code, &field.source, span, message)
+        .with_label(label)
+        .with_rule(&rule.id)
+        .with_severity(rule.severity)
+        .with_help(help);
+    d = with_event(d, event);
+    d.with_related(rule_label(policy, grant, "the closest grant"))
+}
+
+/// "`user.id` is allowed at `optional` or above when pseudonymized or less (rule `x`)".
+pub fn grant_summary(policy: &Policy, g: RuleIdx) -> String {
+    let rule = &policy.rules[g];
+    let mut text = format!(
+        "rule `{}` allows it at `{}` or above",
+        rule.id, policy.levels[rule.min_consent].id
+    );
+    if rule.max_identification != Identification::Identified {
+        text.push_str(&format!(" when {} or less", rule.max_identification));
+    }
+    if let Some(purposes) = &rule.purposes {
+        text.push_str(&format!(", for purposes {}", list(purposes)));
+    }
+    if let Some(days) = rule.max_retention_days {
+        text.push_str(&format!(", kept at most {days} days"));
+    }
+    text
+}
+
+fn list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn rule_label(policy: &Policy, r: RuleIdx, what: &str) -> Label {
+    let rule = &policy.rules[r];
+    rule.origin.label(format!("{what}: `{}`", rule.id))
+}
+
+/// Add the event's `consent:` as a secondary location.
+fn with_event(mut d: Diagnostic, event: &EventSite<'_>) -> Diagnostic {
+    if let Some(consent) = &event.consent_label {
+        d.related.insert(0, consent.clone());
+    }
+    d
+}

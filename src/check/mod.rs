@@ -1,0 +1,330 @@
+//! Stage 4 — checking manifests and event schemas against a compiled policy.
+//!
+//! In: a validated document tree and an `Arc<Policy>`. Out: a [`FileOutcome`] with the
+//! diagnostics of that file (and of the schemas it pulls in) plus counts for the summary.
+//! Each event is checked in order: its consent level and purposes, the policy's limits,
+//! every field (declared or schema-derived), then its suppressions.
+
+pub mod date;
+pub mod event_schema;
+pub mod field;
+mod limits;
+mod suppress;
+
+use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::document::Sp;
+use crate::document::manifest::{EventDecl, ManifestDoc};
+use crate::load::{self, Limits, Node};
+use crate::policy::{EventContext, Identification, LevelIdx, Policy};
+use crate::project::Project;
+use crate::source::SourceFile;
+use crate::suggest;
+use date::Date;
+use field::FieldSite;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Everything a check needs besides the document and the policy.
+pub struct Context<'a> {
+    pub project: &'a Project,
+    pub limits: &'a Limits,
+    pub today: Date,
+}
+
+/// The result of checking one file.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub events: usize,
+    pub fields: usize,
+    /// Display paths of the event schemas a manifest pulled in.
+    pub schemas_used: Vec<String>,
+}
+
+/// An event, as the field checks see it.
+pub struct EventSite<'a> {
+    pub name: String,
+    pub level: Option<LevelIdx>,
+    pub consent_label: Option<Label>,
+    pub purposes: Vec<&'a str>,
+    pub retention_days: Option<u64>,
+    pub default_identification: Option<Identification>,
+}
+
+impl EventSite<'_> {
+    pub fn context(&self, level: LevelIdx) -> EventContext<'_> {
+        EventContext {
+            level,
+            purposes: &self.purposes,
+            retention_days: self.retention_days,
+        }
+    }
+}
+
+/// Check a telemetry manifest.
+pub fn check_manifest(
+    source: &Arc<SourceFile>,
+    doc: &ManifestDoc,
+    policy: &Policy,
+    cx: &Context<'_>,
+) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    let mut seen_events: HashMap<&str, &Sp<String>> = HashMap::new();
+    for event in &doc.events {
+        if let Some(first) = seen_events.insert(&event.name.value, &event.name) {
+            outcome.diagnostics.push(
+                Diagnostic::at(
+                    Code::DuplicateEvent,
+                    source,
+                    event.name.span,
+                    format!("event `{}` is declared twice", event.name.value),
+                )
+                .with_label("declared again here")
+                .with_related(Label::new(source, first.span, "first declared here"))
+                .with_help("rename one of the events"),
+            );
+            continue;
+        }
+        outcome.events += 1;
+        let mut diagnostics = check_event(source, doc, event, policy, cx, &mut outcome);
+        for d in &mut diagnostics {
+            d.event.get_or_insert_with(|| event.name.value.clone());
+        }
+        suppress::apply(source, event, policy, cx.today, &mut diagnostics);
+        outcome.diagnostics.extend(diagnostics);
+    }
+    outcome
+}
+
+fn check_event(
+    source: &Arc<SourceFile>,
+    doc: &ManifestDoc,
+    event: &EventDecl,
+    policy: &Policy,
+    cx: &Context<'_>,
+    outcome: &mut FileOutcome,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let level = event
+        .consent
+        .as_ref()
+        .and_then(|c| resolve_level(source, c, policy, &mut out));
+    check_purposes(source, &event.purposes, policy, &mut out);
+    let settings = limits::Settings::of(event, doc);
+    if let Some(level) = level {
+        limits::check(source, &settings, level, policy, &mut out);
+    }
+    let site = EventSite {
+        name: event.name.value.clone(),
+        level,
+        consent_label: event
+            .consent
+            .as_ref()
+            .map(|c| Label::new(source, c.span, format!("event collected at `{}`", c.value))),
+        purposes: event.purposes.iter().map(|p| p.value.as_str()).collect(),
+        retention_days: settings.retention_days.as_ref().map(|r| r.value),
+        default_identification: doc
+            .defaults
+            .identification
+            .as_ref()
+            .and_then(|i| Identification::parse(&i.value)),
+    };
+    let mut fields: Vec<FieldSite> = event
+        .fields
+        .iter()
+        .map(|f| FieldSite {
+            source: Arc::clone(source),
+            name: f.name.value.clone(),
+            name_span: f.name.span,
+            data_type: f.data_type.clone(),
+            identification: f.identification.clone(),
+        })
+        .collect();
+    if let Some(schema) = &event.schema {
+        match load_event_schema(source, schema, cx) {
+            Ok((schema_source, root)) => {
+                outcome.schemas_used.push(schema_source.name.clone());
+                out.extend(event_schema::meta_validate(&root, &schema_source));
+                let walked =
+                    event_schema::walk(Arc::new(root), &schema_source, cx.project, cx.limits);
+                out.extend(walked.diagnostics);
+                fields.extend(walked.fields);
+            }
+            Err(problem) => out.push(problem),
+        }
+    }
+    check_fields(policy, &site, &fields, &mut out);
+    outcome.fields += fields.len();
+    out
+}
+
+/// Check fields, reporting duplicate names first.
+fn check_fields(
+    policy: &Policy,
+    site: &EventSite<'_>,
+    fields: &[FieldSite],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<&str, &FieldSite> = HashMap::new();
+    for f in fields {
+        if let Some(first) = seen.insert(&f.name, f) {
+            out.push(
+                Diagnostic::at(
+                    Code::DuplicateField,
+                    &f.source,
+                    f.name_span,
+                    format!(
+                        "field `{}` is declared twice in event `{}`",
+                        f.name, site.name
+                    ),
+                )
+                .with_label("declared again here")
+                .with_related(Label::new(
+                    &first.source,
+                    first.name_span,
+                    "first declared here",
+                )),
+            );
+            continue;
+        }
+        if let Some(d) = field::check_field(policy, site, f) {
+            out.push(d);
+        }
+    }
+}
+
+fn resolve_level(
+    source: &Arc<SourceFile>,
+    consent: &Sp<String>,
+    policy: &Policy,
+    out: &mut Vec<Diagnostic>,
+) -> Option<LevelIdx> {
+    let level = policy.level(&consent.value);
+    if level.is_none() {
+        let names: Vec<&str> = policy.levels.iter().map(|l| l.id.as_str()).collect();
+        let hint = suggest::hint(&consent.value, names.iter().copied());
+        out.push(
+            Diagnostic::at(
+                Code::UnknownConsentLevel,
+                source,
+                consent.span,
+                format!(
+                    "consent level `{}` is not declared by policy `{}`",
+                    consent.value, policy.id
+                ),
+            )
+            .with_label("unknown level")
+            .with_help(if hint.is_empty() {
+                format!("levels, lowest first: {}", names.join(", "))
+            } else {
+                hint
+            }),
+        );
+    }
+    level
+}
+
+fn check_purposes(
+    source: &Arc<SourceFile>,
+    purposes: &[Sp<String>],
+    policy: &Policy,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(declared) = &policy.purposes else {
+        return;
+    };
+    for p in purposes {
+        if !declared
+            .iter()
+            .any(|d| crate::policy::taxonomy::purpose_within(&p.value, d))
+        {
+            let hint = suggest::hint(&p.value, declared.iter().map(String::as_str));
+            out.push(
+                Diagnostic::at(
+                    Code::UnknownPurpose,
+                    source,
+                    p.span,
+                    format!(
+                        "purpose `{}` is not declared by policy `{}`",
+                        p.value, policy.id
+                    ),
+                )
+                .with_label("unknown purpose")
+                .with_help(if hint.is_empty() {
+                    format!("purposes: {}", declared.join(", "))
+                } else {
+                    hint
+                }),
+            );
+        }
+    }
+}
+
+fn load_event_schema(
+    source: &Arc<SourceFile>,
+    schema: &Sp<String>,
+    cx: &Context<'_>,
+) -> Result<(Arc<SourceFile>, Node), Diagnostic> {
+    let unresolved = |message: String| {
+        Diagnostic::at(Code::UnresolvedRef, source, schema.span, message).with_label("not followed")
+    };
+    let resolved = cx
+        .project
+        .resolve(&source.name, &schema.value)
+        .map_err(|reason| unresolved(format!("cannot use schema: {reason}")))?;
+    let schema_source =
+        load::read_source(&resolved.path, &resolved.display, cx.limits).map_err(|mut d| {
+            d.related
+                .push(Label::new(source, schema.span, "referenced here"));
+            d
+        })?;
+    let root = load::parse(&schema_source, cx.limits)?;
+    Ok((schema_source, root))
+}
+
+/// Check an event schema on its own (not referenced by any manifest of the run).
+pub fn check_event_schema(
+    source: &Arc<SourceFile>,
+    root: Node,
+    policy: &Policy,
+    cx: &Context<'_>,
+) -> FileOutcome {
+    let mut out = event_schema::meta_validate(&root, source);
+    let annotations = event_schema::RootAnnotations::read(&root);
+    let name = annotations.event.clone().unwrap_or_else(|| {
+        let stem = source.name.rsplit('/').next().unwrap_or(&source.name);
+        stem.split('.').next().unwrap_or(stem).to_owned()
+    });
+    let level = annotations
+        .consent
+        .as_ref()
+        .and_then(|c| resolve_level(source, c, policy, &mut out));
+    check_purposes(source, &annotations.purposes, policy, &mut out);
+    let site = EventSite {
+        name: name.clone(),
+        level,
+        consent_label: annotations
+            .consent
+            .as_ref()
+            .map(|c| Label::new(source, c.span, format!("event collected at `{}`", c.value))),
+        purposes: annotations
+            .purposes
+            .iter()
+            .map(|p| p.value.as_str())
+            .collect(),
+        retention_days: None,
+        default_identification: None,
+    };
+    let walked = event_schema::walk(Arc::new(root), source, cx.project, cx.limits);
+    out.extend(walked.diagnostics);
+    check_fields(policy, &site, &walked.fields, &mut out);
+    for d in &mut out {
+        d.event.get_or_insert_with(|| name.clone());
+    }
+    FileOutcome {
+        diagnostics: out,
+        events: 1,
+        fields: walked.fields.len(),
+        schemas_used: Vec::new(),
+    }
+}

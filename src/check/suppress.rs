@@ -1,0 +1,118 @@
+//! Inline `suppress:` entries: justified, expiring exceptions for one event.
+//!
+//! A suppression hides the findings of its event that match its `rule`, `code` and
+//! `field`. It needs a reason; after `expires` it hides nothing and is itself an error;
+//! one that hides nothing is reported as unused. Input problems are never suppressible.
+
+use super::date::Date;
+use crate::diagnostic::{Category, Code, Diagnostic};
+use crate::document::manifest::EventDecl;
+use crate::policy::Policy;
+use crate::source::SourceFile;
+use crate::suggest;
+use std::sync::Arc;
+
+pub fn apply(
+    source: &Arc<SourceFile>,
+    event: &EventDecl,
+    policy: &Policy,
+    today: Date,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut extra = Vec::new();
+    for s in &event.suppress {
+        if let Some(code) = &s.code
+            && Code::from_name(&code.value).is_none()
+        {
+            let hint = suggest::hint(&code.value, Code::ALL.iter().map(|c| c.as_str()));
+            extra.push(
+                Diagnostic::at(
+                    Code::UnknownId,
+                    source,
+                    code.span,
+                    format!("unknown diagnostic code `{}`", code.value),
+                )
+                .with_label("no such code")
+                .with_help(hint),
+            );
+            continue;
+        }
+        if let Some(rule) = &s.rule
+            && !policy.rules.iter().any(|r| r.id == rule.value)
+        {
+            let hint = suggest::hint(&rule.value, policy.rules.iter().map(|r| r.id.as_str()));
+            extra.push(
+                Diagnostic::at(
+                    Code::UnknownId,
+                    source,
+                    rule.span,
+                    format!("policy `{}` has no rule `{}`", policy.id, rule.value),
+                )
+                .with_label("no such rule")
+                .with_help(hint),
+            );
+            continue;
+        }
+        let expires = match &s.expires {
+            Some(text) => match Date::parse(&text.value) {
+                Some(date) => Some((date, text)),
+                None => {
+                    extra.push(
+                        Diagnostic::at(
+                            Code::InvalidValue,
+                            source,
+                            text.span,
+                            format!("`{}` is not a date", text.value),
+                        )
+                        .with_help("write the date as YYYY-MM-DD"),
+                    );
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let matches = |d: &Diagnostic| {
+            d.code.category() == Category::Finding
+                && s.rule
+                    .as_ref()
+                    .is_none_or(|r| d.rule.as_deref() == Some(r.value.as_str()))
+                && s.code.as_ref().is_none_or(|c| d.code.as_str() == c.value)
+                && s.field
+                    .as_ref()
+                    .is_none_or(|f| d.field.as_deref() == Some(f.value.as_str()))
+        };
+        if let Some((date, text)) = expires
+            && date < today
+        {
+            extra.push(
+                Diagnostic::at(
+                    Code::SuppressionExpired,
+                    source,
+                    text.span,
+                    format!("suppression expired on {date} (reason: {})", s.reason),
+                )
+                .with_label("expired")
+                .with_help("fix the finding and delete the suppression, or renew it after review"),
+            );
+            continue;
+        }
+        let before = diagnostics.len();
+        diagnostics.retain(|d| !matches(d));
+        if diagnostics.len() == before {
+            extra.push(
+                Diagnostic::at(
+                    Code::SuppressionUnused,
+                    source,
+                    s.span,
+                    "this suppression matches no finding".to_owned(),
+                )
+                .with_label("suppresses nothing")
+                .with_help("delete it"),
+            );
+        }
+    }
+    for d in &mut extra {
+        d.event = Some(event.name.value.clone());
+    }
+    diagnostics.extend(extra);
+}

@@ -1,0 +1,305 @@
+//! The stable diagnostic codes, each with its `--explain` text.
+//!
+//! A code is user interface: it appears in every output format, in suppressions, in
+//! baselines and in config severity overrides, so codes are never renamed. The doc comment
+//! of each variant *is* its explanation (`consentlint explain-code CODE`), so the docs
+//! cannot drift from the list.
+
+use super::Severity;
+
+/// What a code is about: a finding in telemetry, or a problem reading the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    /// The telemetry breaks the policy or is incompletely described. Exit code 1.
+    Finding,
+    /// A file could not be read, parsed or understood. Exit code 2.
+    Input,
+}
+
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $category:ident, $severity:ident; )*) => {
+        /// A stable, kebab-case diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $(#[doc = $doc])* $variant, )* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            pub fn category(self) -> Category {
+                match self { $( Code::$variant => Category::$category, )* }
+            }
+
+            /// The severity a diagnostic of this code has unless a rule or the config says otherwise.
+            pub fn default_severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity, )* }
+            }
+
+            /// The explanation printed by `--explain`: what it checks, why, an example, the fix.
+            pub fn explanation(self) -> String {
+                let lines: &[&str] = match self { $( Code::$variant => &[ $( $doc, )* ], )* };
+                lines.iter().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+            }
+        }
+    };
+}
+
+codes! {
+    /// A field's data type is denied by a `deny` rule of the policy.
+    ///
+    /// Deny rules always win: no grant can permit a denied type. A deny rule may be scoped
+    /// with `below: LEVEL` (denied only for events under that level) or `purposes:` (denied
+    /// only for events declaring one of them).
+    ///
+    /// Example: `{ name: owner_email, type: user.email }` in any event, with the rule
+    /// `deny: { classes: [euii] }`.
+    ///
+    /// Fix: stop collecting the field, or collect a less identifying type instead (a
+    /// pseudonymous `user.id` rather than `user.email`).
+    DeniedData = "denied-data", Finding, Error;
+    /// A field's data type is granted only at a higher consent level than the event's.
+    ///
+    /// Example: `type: app.error.crash_report` in an event with `consent: required`, where
+    /// the only grant says `min_consent: optional`.
+    ///
+    /// Fix: move the field to an event collected at the level named in the help, or raise
+    /// the event's `consent:`.
+    ConsentTooLow = "consent-too-low", Finding, Error;
+    /// A field is sent more identifiably than any grant for its type permits.
+    ///
+    /// Identification qualifiers (ISO/IEC 19944-1 §8.3), most identifiable first:
+    /// identified > pseudonymized > unlinked_pseudonymized > anonymized > aggregated. A
+    /// field without `identification:` is assumed to be sent as the manifest's or the
+    /// policy's default (normally `identified`).
+    ///
+    /// Example: `{ name: device_id, type: device.id }` (identified by default) where the
+    /// grant says `max_identification: pseudonymized`.
+    ///
+    /// Fix: hash or pseudonymize the value on the client and declare
+    /// `identification: pseudonymized`.
+    IdentificationTooHigh = "identification-too-high", Finding, Error;
+    /// The event declares a purpose that no grant for the field's type allows.
+    ///
+    /// A grant with `purposes:` permits a type only when every purpose the event declares
+    /// is one of them (or a descendant of one).
+    ///
+    /// Example: an event with `purposes: [advertising]` carrying `user.id`, granted only for
+    /// `purposes: [diagnostics]`.
+    ///
+    /// Fix: split the event, or drop the purpose that the policy does not allow.
+    PurposeNotAllowed = "purpose-not-allowed", Finding, Error;
+    /// The event keeps data longer than the policy allows.
+    ///
+    /// Reported against a grant's `max_retention_days` (for a field), or against the
+    /// policy's `limits.max_retention_days` / `limits.per_level` (for the event).
+    ///
+    /// Example: `retention_days: 90` where the policy limits retention to 28 days.
+    ///
+    /// Fix: lower `retention_days` to the limit named in the help.
+    RetentionExceeded = "retention-exceeded", Finding, Error;
+    /// No rule of the policy covers the field's data type, and the policy's
+    /// `defaults.unmatched` is `deny`.
+    ///
+    /// A policy lists what may be collected; anything it does not mention is not collected.
+    ///
+    /// Example: `type: device.network` under a policy with no rule mentioning `device`.
+    ///
+    /// Fix: remove the field, or add a grant for the type to the policy (and have it
+    /// reviewed).
+    NoGrant = "no-grant", Finding, Error;
+    /// The event is sent over a transport the policy's `limits.transport` does not list.
+    ///
+    /// Example: `transport: http` where the policy says `transport: [https]`.
+    ///
+    /// Fix: send the event over one of the allowed transports.
+    TransportNotAllowed = "transport-not-allowed", Finding, Error;
+    /// The event is stored in a region the policy's `limits.regions` does not list.
+    ///
+    /// Example: `regions: [us, eu]` where the policy says `regions: [us]`.
+    ///
+    /// Fix: store the data only in the allowed regions.
+    RegionNotAllowed = "region-not-allowed", Finding, Error;
+    /// A field (or a leaf of an event schema) has no data type.
+    ///
+    /// Every value an event can carry must be classified so the policy can decide on it.
+    /// The severity comes from the policy's `defaults.unclassified` (error, warning or
+    /// allow).
+    ///
+    /// Example: `- { name: extra }` without `type:`, or a schema property without
+    /// `x-data-type`.
+    ///
+    /// Fix: add `type:` (or `x-data-type`) with a data type from the taxonomy
+    /// (`consentlint taxonomy` lists them).
+    UnclassifiedField = "unclassified-field", Finding, Error;
+    /// A field names a data type that the policy's taxonomy does not contain.
+    ///
+    /// Example: `type: device.os.versoin`.
+    ///
+    /// Fix: use the suggested type, or add the type to the policy's `taxonomy_extensions`.
+    UnknownDataType = "unknown-data-type", Finding, Error;
+    /// An object in an event schema allows properties it does not declare.
+    ///
+    /// `additionalProperties` missing or `true` lets an event carry anything, and nothing
+    /// it carries beyond the declared properties is classified or checked.
+    ///
+    /// Example: `{"type": "object", "properties": {"os": {...}}}`.
+    ///
+    /// Fix: add `"additionalProperties": false`, or give `additionalProperties` a schema
+    /// with an `x-data-type`.
+    OpenSchema = "open-schema", Finding, Warning;
+    /// An event names a consent level that the policy does not declare.
+    ///
+    /// Example: `consent: optinal` under levels `required`, `optional`.
+    ///
+    /// Fix: use one of the policy's levels (see the help).
+    UnknownConsentLevel = "unknown-consent-level", Finding, Error;
+    /// An event declares a purpose that the policy's `purposes` list does not contain.
+    ///
+    /// Fix: use one of the policy's purposes, or add the purpose to the policy.
+    UnknownPurpose = "unknown-purpose", Finding, Error;
+    /// Two events in one manifest have the same name.
+    ///
+    /// Event names identify events in reports, suppressions and baselines.
+    ///
+    /// Fix: rename one of them.
+    DuplicateEvent = "duplicate-event", Finding, Error;
+    /// Two fields of one event have the same name (schema-derived fields included).
+    ///
+    /// Fix: rename or remove one of them.
+    DuplicateField = "duplicate-field", Finding, Error;
+    /// A suppression's `expires` date has passed.
+    ///
+    /// An expired suppression no longer hides anything: the finding it covered is reported
+    /// again, and the suppression itself is an error so that somebody reviews it.
+    ///
+    /// Example: `suppress: [{ rule: pseudonymous-ids, reason: "…", expires: 2024-01-31 }]`.
+    ///
+    /// Fix: fix the finding and delete the suppression, or renew it with a new reason and
+    /// date after review.
+    SuppressionExpired = "suppression-expired", Finding, Error;
+    /// A suppression matched no finding.
+    ///
+    /// Stale suppressions hide future findings nobody reviewed.
+    ///
+    /// Fix: delete it.
+    SuppressionUnused = "suppression-unused", Finding, Warning;
+    /// A YAML file is not well-formed.
+    ///
+    /// Fix: correct the syntax at the position shown.
+    YamlSyntax = "yaml-syntax", Input, Error;
+    /// A JSON file is not well-formed.
+    ///
+    /// Fix: correct the syntax at the position shown.
+    JsonSyntax = "json-syntax", Input, Error;
+    /// A document has a key its format does not define.
+    ///
+    /// Unknown keys are errors so that a typo (`min_consnet:`) never silently loosens a
+    /// policy or hides a field. The help suggests the closest known key.
+    ///
+    /// Fix: correct or remove the key (`docs/FORMATS.md` lists every key).
+    UnknownKey = "unknown-key", Input, Error;
+    /// A mapping has the same key twice.
+    ///
+    /// YAML requires unique keys, and parsers disagree on which value wins.
+    ///
+    /// Fix: remove one of them.
+    DuplicateKey = "duplicate-key", Input, Error;
+    /// A value has the wrong type or shape, or a required key is missing.
+    ///
+    /// Example: `consent: [required]` where a single level is expected, or a rule with
+    /// both `allow` and `deny`.
+    ///
+    /// Fix: follow the format in `docs/FORMATS.md` and `schemas/`.
+    InvalidValue = "invalid-value", Input, Error;
+    /// A policy names a data type, class, consent level, purpose or rule that does not exist.
+    ///
+    /// Example: `min_consent: optinal`, or `types: [device.serial]`.
+    ///
+    /// Fix: use the suggested id.
+    UnknownId = "unknown-id", Input, Error;
+    /// Two rules (possibly from different files of an `extends` chain) share an id.
+    ///
+    /// Rule ids name the rule in every diagnostic, suppression and baseline.
+    ///
+    /// Fix: rename one of them.
+    DuplicateRule = "duplicate-rule", Input, Error;
+    /// An event schema is not a valid JSON Schema for its declared draft.
+    ///
+    /// Fix: correct the schema at the position shown.
+    InvalidEventSchema = "invalid-event-schema", Input, Error;
+    /// A `$ref`, `schema:`, `policy:`, `extends:` or `taxonomy:` reference cannot be followed.
+    ///
+    /// consentlint never touches the network and never leaves the project root: remote
+    /// references, absolute paths and paths escaping the root are refused, as are missing
+    /// files and JSON pointers that point nowhere.
+    ///
+    /// Fix: point the reference at a file inside the project.
+    UnresolvedRef = "unresolved-ref", Input, Error;
+    /// `$ref`s (or policy `extends`) refer to each other in a loop with nothing in between.
+    ///
+    /// Fix: break the loop.
+    RefCycle = "ref-cycle", Input, Error;
+    /// A file or directory could not be read (missing, no permission, a symlink loop).
+    UnreadableFile = "unreadable-file", Input, Error;
+    /// A file is not UTF-8 text (binary data, a NUL byte, or another encoding such as UTF-16).
+    ///
+    /// Fix: save the file as UTF-8.
+    InvalidEncoding = "invalid-encoding", Input, Error;
+    /// A file is empty (or holds only comments and whitespace).
+    EmptyFile = "empty-file", Input, Error;
+    /// A file is larger than `--max-file-size`.
+    ///
+    /// Fix: split the file, or raise the limit.
+    InputTooLarge = "input-too-large", Input, Error;
+    /// A document exceeds a parsing budget: nesting depth, node count, or alias
+    /// expansion (a "billion laughs" alias bomb).
+    ///
+    /// Fix: simplify the document, or raise the budget in the project config.
+    ResourceLimit = "resource-limit", Input, Error;
+    /// A YAML file holds more than one document (`---`).
+    ///
+    /// Fix: put each document in a file of its own.
+    MultipleDocuments = "multiple-documents", Input, Error;
+    /// A file named on the command line is not a consentlint document: no known `kind:`
+    /// and no JSON Schema `$schema`.
+    ///
+    /// (Files found by walking a directory are skipped silently and counted instead.)
+    UnknownDocument = "unknown-document", Input, Error;
+    /// The policy a manifest needs could not be loaded, so its events were not checked.
+    ///
+    /// The policy's own diagnostics say why.
+    PolicyUnavailable = "policy-unavailable", Input, Error;
+}
+
+impl Code {
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_explained() {
+        let mut seen = HashSet::new();
+        for code in Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "duplicate code {name}");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{name} is not kebab-case"
+            );
+            assert!(
+                code.explanation().trim().len() > 20,
+                "{name} has no explanation"
+            );
+            assert_eq!(Code::from_name(name), Some(*code));
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Diagnostics as data.
+//!
+//! Detection code (loaders, policy compilation, checks) creates [`Diagnostic`]s with spans
+//! into [`SourceFile`]s; nothing here formats text for a terminal. Renderers in
+//! `crate::render` turn the same data into every output format.
+
+mod code;
+
+pub use code::{Category, Code};
+
+use crate::source::{LineCol, SourceFile, Span};
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    /// Whether this severity is at least as serious as `threshold`.
+    pub fn at_least(self, threshold: Severity) -> bool {
+        self <= threshold
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a file, with what to say about it.
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub source: Arc<SourceFile>,
+    pub span: Span,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(source: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Label {
+        Label {
+            source: Arc::clone(source),
+            span,
+            message: message.into(),
+        }
+    }
+
+    pub fn start(&self) -> LineCol {
+        self.source.line_col(self.span.start)
+    }
+
+    /// The end position, inclusive of the last character (as editors and SARIF expect).
+    pub fn end(&self) -> LineCol {
+        let end = if self.span.is_empty() {
+            self.span.end
+        } else {
+            self.span.end - 1
+        };
+        let mut lc = self.source.line_col(end);
+        if !self.span.is_empty() {
+            lc.column += 1;
+        }
+        lc
+    }
+}
+
+/// One finding or input problem.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// The policy rule that decided, when one did.
+    pub rule: Option<String>,
+    pub message: String,
+    /// The file the diagnostic is about (display path).
+    pub file: String,
+    /// The offending spot; absent only when the whole file is the problem and has no text.
+    pub primary: Option<Label>,
+    /// Secondary locations: the event's `consent:`, the deciding rule in the policy file…
+    pub related: Vec<Label>,
+    pub event: Option<String>,
+    pub field: Option<String>,
+    pub data_type: Option<String>,
+    /// The concrete fix.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic about `file` with the code's default severity and no location.
+    pub fn new(code: Code, file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            rule: None,
+            message: message.into(),
+            file: file.into(),
+            primary: None,
+            related: Vec::new(),
+            event: None,
+            field: None,
+            data_type: None,
+            help: None,
+        }
+    }
+
+    /// A diagnostic pointing at `span` in `source`.
+    pub fn at(
+        code: Code,
+        source: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let mut d = Diagnostic::new(code, source.name.clone(), message);
+        d.primary = Some(Label::new(source, span, ""));
+        d
+    }
+
+    pub fn with_label(mut self, message: impl Into<String>) -> Diagnostic {
+        if let Some(primary) = &mut self.primary {
+            primary.message = message.into();
+        }
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, label: Label) -> Diagnostic {
+        self.related.push(label);
+        self
+    }
+
+    pub fn with_rule(mut self, rule: impl Into<String>) -> Diagnostic {
+        self.rule = Some(rule.into());
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+
+    pub fn start(&self) -> Option<LineCol> {
+        self.primary.as_ref().map(Label::start)
+    }
+
+    /// A fingerprint that survives moving lines: file, event, field, code and rule.
+    pub fn fingerprint(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let parts = [
+            self.file.as_str(),
+            self.event.as_deref().unwrap_or(""),
+            self.field.as_deref().unwrap_or(""),
+            self.code.as_str(),
+            self.rule.as_deref().unwrap_or(""),
+        ];
+        for part in parts {
+            for byte in part.bytes().chain(std::iter::once(0)) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+
+    /// The deterministic output order: file, position, code, then the rest.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        let pos = self.start().map(|lc| (lc.line, lc.column));
+        (
+            self.file.as_str(),
+            pos,
+            self.code,
+            self.rule.as_deref(),
+            self.field.as_deref(),
+            self.message.as_str(),
+        )
+    }
+}
+
+/// Sort diagnostics into their deterministic output order.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}

@@ -1,0 +1,104 @@
+//! Stage 2 — typed documents read out of validated trees.
+//!
+//! By the time a tree reaches this module it has passed its JSON Schema
+//! (`load::schema_check`), so the readers here only copy values out, keeping each one's
+//! span. They never fail and never panic: a value of an unexpected shape (which the schema
+//! already reported) simply reads as absent.
+
+pub mod manifest;
+pub mod policy;
+pub mod taxonomy;
+
+use crate::load::Node;
+use crate::source::Span;
+
+/// A value with the span it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, span: Span) -> Sp<T> {
+        Sp { value, span }
+    }
+}
+
+impl Sp<String> {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// What a file is, decided from its root mapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Taxonomy,
+    Policy,
+    Manifest,
+    Config,
+    EventSchema,
+}
+
+impl Kind {
+    pub fn detect(root: &Node) -> Option<Kind> {
+        if let Some(kind) = root.get("kind").and_then(Node::as_str) {
+            return match kind {
+                "Taxonomy" => Some(Kind::Taxonomy),
+                "Policy" => Some(Kind::Policy),
+                "TelemetryManifest" => Some(Kind::Manifest),
+                "Config" => Some(Kind::Config),
+                _ => None,
+            };
+        }
+        let schema = root.get("$schema").and_then(Node::as_str)?;
+        is_json_schema_uri(schema).then_some(Kind::EventSchema)
+    }
+}
+
+/// Whether `$schema` names one of the JSON Schema drafts.
+pub fn is_json_schema_uri(uri: &str) -> bool {
+    uri.contains("json-schema.org/")
+}
+
+/// A string at `key`, with its span.
+pub fn string(node: &Node, key: &str) -> Option<Sp<String>> {
+    let value = node.get(key)?;
+    value.as_str().map(|s| Sp::new(s.to_owned(), value.span))
+}
+
+/// A scalar at `key` as text (dates may arrive as strings or as YAML timestamps).
+pub fn text(node: &Node, key: &str) -> Option<Sp<String>> {
+    let value = node.get(key)?;
+    value.scalar_text().map(|s| Sp::new(s, value.span))
+}
+
+pub fn uint(node: &Node, key: &str) -> Option<Sp<u64>> {
+    let value = node.get(key)?;
+    value.as_u64().map(|n| Sp::new(n, value.span))
+}
+
+/// A list of strings at `key`; a single string reads as a one-element list.
+pub fn strings(node: &Node, key: &str) -> Option<Vec<Sp<String>>> {
+    let value = node.get(key)?;
+    if let Some(s) = value.as_str() {
+        return Some(vec![Sp::new(s.to_owned(), value.span)]);
+    }
+    Some(
+        value
+            .as_seq()?
+            .iter()
+            .filter_map(|item| item.as_str().map(|s| Sp::new(s.to_owned(), item.span)))
+            .collect(),
+    )
+}
+
+pub fn items<'a>(node: &'a Node, key: &str) -> &'a [Node] {
+    node.get(key).and_then(Node::as_seq).unwrap_or_default()
+}
+
+/// The span of `key` itself (for pointing at a whole entry).
+pub fn key_span(node: &Node, key: &str) -> Option<Span> {
+    node.entry(key).map(|e| e.key_span)
+}

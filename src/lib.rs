@@ -1,0 +1,19 @@
+//! consentlint — policy-as-code for telemetry.
+//!
+//! The pipeline, one module per stage: [`load`] (files → spanned trees, validated against
+//! `schemas/`) → [`document`] (typed documents) → [`policy`] (taxonomy + policy compiled
+//! into a decision table) → [`check`] (manifests and event schemas → diagnostics) →
+//! [`render`]. [`run`] drives a whole check over many files; [`diagnostic`] is the data
+//! every stage produces and every renderer consumes.
+
+pub mod builtin;
+pub mod check;
+pub mod diagnostic;
+pub mod document;
+pub mod load;
+pub mod policy;
+pub mod project;
+pub mod render;
+pub mod run;
+pub mod source;
+pub mod suggest;

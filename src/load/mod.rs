@@ -1,0 +1,171 @@
+//! Stage 1 — reading files into spanned trees.
+//!
+//! Bytes come in from disk (or from the binary, for built-in documents); out come a
+//! [`SourceFile`] and its [`Node`] tree, or a diagnostic saying exactly why not: too large,
+//! not UTF-8 text, empty, malformed, over a parsing budget. Nothing here knows what a
+//! policy or manifest is; `schema_check` then validates a tree against the JSON Schema of
+//! its kind.
+
+pub mod node;
+pub mod schema_check;
+mod yaml;
+
+pub use node::{Entry, Node, Value};
+pub use yaml::duplicate_keys;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{SourceFile, Span};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Resource limits for untrusted input.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_size: u64,
+    /// Deepest nesting of mappings and lists.
+    pub max_depth: usize,
+    /// Most YAML nodes in one document.
+    pub max_nodes: usize,
+    /// Most alias references (`*name`) in one document.
+    pub max_aliases: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_size: 32 * 1024 * 1024,
+            max_depth: 128,
+            max_nodes: 5_000_000,
+            max_aliases: 1_000,
+        }
+    }
+}
+
+/// Read a file as UTF-8 text within the size limit.
+pub fn read_source(
+    path: &Path,
+    display: &str,
+    limits: &Limits,
+) -> Result<Arc<SourceFile>, Diagnostic> {
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::new(
+            Code::UnreadableFile,
+            display,
+            format!("cannot read `{display}`: {e}"),
+        )
+    };
+    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    if metadata.len() > limits.max_file_size {
+        return Err(too_large(display, metadata.len(), limits));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    if bytes.len() as u64 > limits.max_file_size {
+        return Err(too_large(display, bytes.len() as u64, limits));
+    }
+    decode(display, bytes)
+}
+
+fn too_large(display: &str, size: u64, limits: &Limits) -> Diagnostic {
+    Diagnostic::new(
+        Code::InputTooLarge,
+        display,
+        format!(
+            "`{display}` is {size} bytes, over the limit of {} bytes",
+            limits.max_file_size
+        ),
+    )
+    .with_help("split the file, or raise the limit with `--max-file-size`")
+}
+
+/// Turn raw bytes into a source file, refusing what is not UTF-8 text.
+pub fn decode(display: &str, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnostic> {
+    let encoding_error = |message: String, text: String, offset: usize| {
+        let source = SourceFile::new(display, text);
+        let end = (offset + 1).min(source.text.len());
+        Diagnostic::at(
+            Code::InvalidEncoding,
+            &source,
+            Span::new(offset.min(end), end),
+            message,
+        )
+        .with_help("save the file as UTF-8 text")
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Diagnostic::new(
+            Code::InvalidEncoding,
+            display,
+            format!("`{display}` is UTF-16 text; consentlint reads UTF-8 only"),
+        )
+        .with_help("save the file as UTF-8 text"));
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let lossy_offset = String::from_utf8_lossy(&error.as_bytes()[..offset]).len();
+            return Err(encoding_error(
+                format!("`{display}` is not valid UTF-8 (invalid byte at offset {offset})"),
+                lossy,
+                lossy_offset,
+            ));
+        }
+    };
+    if let Some(offset) = text.find('\0') {
+        return Err(encoding_error(
+            format!("`{display}` contains a NUL byte; it looks like a binary file"),
+            text.replace('\0', " "),
+            offset,
+        ));
+    }
+    Ok(SourceFile::new(display, text))
+}
+
+/// Parse a source file into a tree; an empty document is an error.
+pub fn parse(source: &Arc<SourceFile>, limits: &Limits) -> Result<Node, Diagnostic> {
+    if source.text.trim().is_empty() {
+        return Err(Diagnostic::new(
+            Code::EmptyFile,
+            source.name.clone(),
+            format!("`{}` is empty", source.name),
+        ));
+    }
+    let node = yaml::parse(source, limits)?;
+    if node.value == Value::Null {
+        return Err(Diagnostic::new(
+            Code::EmptyFile,
+            source.name.clone(),
+            format!("`{}` holds no document (only comments?)", source.name),
+        ));
+    }
+    Ok(node)
+}
+
+/// A parsed document that passed its format's schema.
+#[derive(Debug)]
+pub struct Loaded {
+    pub source: Arc<SourceFile>,
+    pub root: Node,
+}
+
+/// Read, parse and validate one document of a known format, collecting every problem.
+pub fn load_document(
+    source: Result<Arc<SourceFile>, Diagnostic>,
+    format: schema_check::Format,
+    limits: &Limits,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let source = source.map_err(|d| vec![d])?;
+    let root = parse(&source, limits).map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    duplicate_keys(&root, &source, &mut problems);
+    problems.extend(schema_check::validate(&root, &source, format));
+    if problems.is_empty() {
+        Ok(Loaded { source, root })
+    } else {
+        Err(problems)
+    }
+}

@@ -1,0 +1,277 @@
+//! Validating a document tree against the JSON Schema of its kind.
+//!
+//! The schemas in `schemas/` are the single description of every document format: editors
+//! use them for completion, and this module compiles them once (embedded in the binary)
+//! and turns every validation error into a span-precise diagnostic — an unknown key with a
+//! "did you mean", a missing key at the mapping that lacks it, a bad value at the value.
+
+use super::node::Node;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceFile;
+use crate::suggest;
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value as Json;
+use std::sync::{Arc, OnceLock};
+
+/// The document formats that have a schema in `schemas/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Taxonomy,
+    Policy,
+    Manifest,
+    Config,
+}
+
+impl Format {
+    fn schema_text(self) -> &'static str {
+        match self {
+            Format::Taxonomy => include_str!("../../schemas/taxonomy.schema.json"),
+            Format::Policy => include_str!("../../schemas/policy.schema.json"),
+            Format::Manifest => include_str!("../../schemas/manifest.schema.json"),
+            Format::Config => include_str!("../../schemas/config.schema.json"),
+        }
+    }
+
+    fn compiled(self) -> &'static (Json, Validator) {
+        static CELLS: [OnceLock<(Json, Validator)>; 4] = [const { OnceLock::new() }; 4];
+        CELLS[self as usize].get_or_init(|| {
+            // The schemas ship inside the binary and are tested, so failure here is a bug.
+            let schema: Json =
+                serde_json::from_str(self.schema_text()).expect("embedded schema is valid JSON");
+            let validator = jsonschema::options()
+                .should_validate_formats(false)
+                .build(&schema)
+                .expect("embedded schema compiles");
+            (schema, validator)
+        })
+    }
+}
+
+/// Validate `root` against `format`'s schema; every error becomes a diagnostic.
+pub fn validate(root: &Node, source: &Arc<SourceFile>, format: Format) -> Vec<Diagnostic> {
+    let (schema, validator) = format.compiled();
+    let instance = root.to_json();
+    if validator.is_valid(&instance) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for error in validator.iter_errors(&instance) {
+        collect(root, source, schema, &error, &mut out);
+    }
+    // `anyOf`/`oneOf` can report the same spot more than once.
+    out.dedup_by(|a, b| {
+        a.message == b.message
+            && a.primary.as_ref().map(|l| l.span) == b.primary.as_ref().map(|l| l.span)
+    });
+    out
+}
+
+fn path_of(error: &ValidationError<'_>) -> Vec<String> {
+    error
+        .instance_path()
+        .as_str()
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// The schema object that holds the failing keyword.
+fn keyword_parent<'s>(schema: &'s Json, error: &ValidationError<'_>) -> Option<&'s Json> {
+    let pointer = error
+        .absolute_keyword_location()
+        .and_then(|uri| uri.fragment().map(|f| f.as_str().to_owned()))
+        .unwrap_or_else(|| error.schema_path().as_str().to_owned());
+    let parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);
+    schema.pointer(parent)
+}
+
+fn collect(
+    root: &Node,
+    source: &Arc<SourceFile>,
+    schema: &Json,
+    error: &ValidationError<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let path = path_of(error);
+    let node = root.at_path(&path).unwrap_or(root);
+    // Point a value error at the value, but name it by its key.
+    let place = match path.last() {
+        Some(key) if key.parse::<usize>().is_err() => format!("`{key}`"),
+        Some(_) | None => "this value".to_owned(),
+    };
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            let known: Vec<&str> = keyword_parent(schema, error)
+                .and_then(|s| s.get("properties"))
+                .and_then(Json::as_object)
+                .map(|props| props.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            for key in unexpected {
+                let span = node.entry(key).map_or(node.span, |e| e.key_span);
+                let mut d = Diagnostic::at(
+                    Code::UnknownKey,
+                    source,
+                    span,
+                    format!("unknown key `{key}`"),
+                )
+                .with_label("not a known key here");
+                let hint = suggest::hint(key, known.iter().copied());
+                d.help = Some(if hint.is_empty() {
+                    format!("known keys: {}", known.join(", "))
+                } else {
+                    hint
+                });
+                out.push(d);
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let key = property.as_str().unwrap_or_default();
+            // Point at the key that holds the incomplete mapping, when there is one.
+            let span = root.entry_at_path(&path).map_or(node.span, |e| e.key_span);
+            out.push(
+                Diagnostic::at(
+                    Code::InvalidValue,
+                    source,
+                    span,
+                    format!("missing required key `{key}`"),
+                )
+                .with_label(format!("this mapping needs `{key}`")),
+            );
+        }
+        ValidationErrorKind::Enum { options } => {
+            let allowed: Vec<String> = options
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let value = node
+                .scalar_text()
+                .unwrap_or_else(|| node.kind_name().to_owned());
+            let hint = suggest::hint(&value, allowed.iter().map(String::as_str));
+            out.push(
+                Diagnostic::at(
+                    Code::InvalidValue,
+                    source,
+                    node.span,
+                    format!("{place} cannot be `{value}`"),
+                )
+                .with_label("not an allowed value")
+                .with_help(if hint.is_empty() {
+                    format!("expected one of: {}", allowed.join(", "))
+                } else {
+                    hint
+                }),
+            );
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            out.push(
+                Diagnostic::at(
+                    Code::InvalidValue,
+                    source,
+                    node.span,
+                    format!("{place} must be {expected_value}"),
+                )
+                .with_label("unexpected value"),
+            );
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                jsonschema::error::TypeKind::Single(t) => type_phrase(&t.to_string()),
+                jsonschema::error::TypeKind::Multiple(ts) => {
+                    let names: Vec<String> = (*ts)
+                        .into_iter()
+                        .map(|t| type_phrase(&t.to_string()))
+                        .collect();
+                    names.join(" or ")
+                }
+            };
+            out.push(
+                Diagnostic::at(
+                    Code::InvalidValue,
+                    source,
+                    node.span,
+                    format!("{place} must be {expected}, not {}", node.kind_name()),
+                )
+                .with_label(format!("expected {expected}")),
+            );
+        }
+        ValidationErrorKind::Pattern { .. } => {
+            let value = node.scalar_text().unwrap_or_default();
+            let description = keyword_parent(schema, error)
+                .and_then(|s| s.get("description"))
+                .and_then(Json::as_str)
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            out.push(
+                Diagnostic::at(
+                    Code::InvalidValue,
+                    source,
+                    node.span,
+                    format!("`{value}` is not a valid value for {place}"),
+                )
+                .with_label("does not match the expected form")
+                .with_help(format!(
+                    "expected the form {}{description}",
+                    pattern_phrase(error)
+                )),
+            );
+        }
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            // Report the branch that got furthest: the one with the fewest errors.
+            match context
+                .iter()
+                .filter(|c| !c.is_empty())
+                .min_by_key(|c| c.len())
+            {
+                Some(best) if context.len() > 1 && best.len() < 3 => {
+                    for inner in best {
+                        collect(root, source, schema, inner, out);
+                    }
+                }
+                _ => out.push(generic(source, node, &place, error)),
+            }
+        }
+        _ => out.push(generic(source, node, &place, error)),
+    }
+}
+
+fn generic(
+    source: &Arc<SourceFile>,
+    node: &Node,
+    place: &str,
+    error: &ValidationError<'_>,
+) -> Diagnostic {
+    let mut message = error.to_string();
+    // The validator quotes the whole instance; for mappings that is noise.
+    if message.len() > 160 {
+        message = format!("{place} is not valid here ({})", error.kind().keyword());
+    }
+    Diagnostic::at(Code::InvalidValue, source, node.span, message).with_label("invalid here")
+}
+
+fn pattern_phrase(error: &ValidationError<'_>) -> String {
+    match error.kind() {
+        ValidationErrorKind::Pattern { pattern } => format!("`{pattern}`"),
+        _ => String::new(),
+    }
+}
+
+fn type_phrase(json_type: &str) -> String {
+    match json_type {
+        "object" => "a mapping",
+        "array" => "a list",
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "a boolean",
+        "null" => "null",
+        other => other,
+    }
+    .to_owned()
+}

@@ -1,0 +1,249 @@
+//! YAML and JSON text → [`Node`] tree, through `serde-saphyr`.
+//!
+//! JSON is parsed by the same YAML 1.2 parser (JSON is a subset of YAML's flow syntax),
+//! so both formats get identical spans, budgets and error handling. The parser's budget
+//! stops alias bombs, deep nesting and node floods before they cost memory or stack;
+//! duplicate keys are passed through to us so that every duplicate is reported with both
+//! locations instead of aborting at the first.
+
+use super::Limits;
+use super::node::{Entry, Node, Value};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{SourceFile, Span};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Budget, DuplicateKeyPolicy, Location, Options, Spanned};
+use std::fmt;
+use std::sync::Arc;
+
+/// Parse a file's text into a tree, or say precisely why not.
+pub fn parse(source: &Arc<SourceFile>, limits: &Limits) -> Result<Node, Diagnostic> {
+    let mut options = Options::default();
+    options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
+    options.strict_booleans = true;
+    options.with_snippet = false;
+    options.emit_comments = false;
+    let mut budget = Budget::default();
+    budget.max_depth = limits.max_depth;
+    budget.max_nodes = limits.max_nodes;
+    budget.max_aliases = limits.max_aliases;
+    budget.max_events = limits.max_nodes.saturating_mul(4);
+    budget.max_documents = 1;
+    options.budget = Some(budget);
+    let parsed: Result<Spanned<RawValue>, serde_saphyr::Error> =
+        serde_saphyr::from_str_with_options(&source.text, options);
+    match parsed {
+        Ok(spanned) => Ok(Node::new(span_of(&spanned.referenced), spanned.value.0)),
+        Err(error) => Err(syntax_diagnostic(source, &error)),
+    }
+}
+
+fn span_of(location: &Location) -> Span {
+    let span = location.span();
+    match (span.byte_offset(), span.byte_len()) {
+        (Some(offset), Some(len)) => Span::new(offset as usize, (offset + len) as usize),
+        _ => Span::default(),
+    }
+}
+
+fn syntax_diagnostic(source: &Arc<SourceFile>, error: &serde_saphyr::Error) -> Diagnostic {
+    let is_json = source.name.ends_with(".json");
+    let (code, summary) = match error {
+        serde_saphyr::Error::Budget { .. } => (
+            Code::ResourceLimit,
+            "the document exceeds a parsing budget".to_owned(),
+        ),
+        serde_saphyr::Error::MultipleDocuments { .. } => (
+            Code::MultipleDocuments,
+            "the file holds more than one YAML document".to_owned(),
+        ),
+        _ if is_json => (Code::JsonSyntax, "invalid JSON".to_owned()),
+        _ => (Code::YamlSyntax, "invalid YAML".to_owned()),
+    };
+    let detail = clean_message(&error.to_string());
+    let span = error
+        .location()
+        .map(|loc| {
+            let start = span_of(&loc).start as usize;
+            // Fall back to the reported line/column when no byte offset came with it.
+            let start = if start == 0 && loc.line() > 1 {
+                offset_of(source, loc.line() as usize, loc.column() as usize)
+            } else {
+                start
+            };
+            let end = next_char_boundary(&source.text, start);
+            Span::new(start, end)
+        })
+        .unwrap_or_default();
+    Diagnostic::at(code, source, span, format!("{summary}: {detail}")).with_label(detail)
+}
+
+fn offset_of(source: &SourceFile, line: usize, column: usize) -> usize {
+    let Some(line_start) = source.line_offset(line) else {
+        return source.text.len();
+    };
+    source.text[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(source.text.len(), |(i, _)| line_start + i)
+}
+
+fn next_char_boundary(text: &str, start: usize) -> usize {
+    text.get(start..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(start, |c| start + c.len_utf8())
+}
+
+/// Drop the parser's own "line X column Y:" prefix and any trailing hint: the diagnostic
+/// carries the position itself.
+fn clean_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message);
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let first = match first.split_once(": ") {
+        Some((prefix, rest)) if prefix.starts_with("line ") => rest,
+        _ => first,
+    };
+    let first = first
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(first);
+    first.trim().to_owned()
+}
+
+/// Any YAML value; children carry their own spans.
+struct RawValue(Value);
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor).map(RawValue)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Int(n))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
+    }
+
+    fn visit_i128<E>(self, n: i128) -> Result<Value, E> {
+        Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
+    }
+
+    fn visit_u128<E>(self, n: u128) -> Result<Value, E> {
+        Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
+        Ok(Value::Float(f))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::Str(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::Str(s))
+    }
+
+    fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Value, E> {
+        Ok(Value::Str(String::from_utf8_lossy(bytes).into_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element::<Spanned<RawValue>>()? {
+            items.push(Node::new(span_of(&item.referenced), item.value.0));
+        }
+        Ok(Value::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+        while let Some(key) = map.next_key::<Spanned<RawKey>>()? {
+            let value = map.next_value::<Spanned<RawValue>>()?;
+            entries.push(Entry {
+                key: key.value.0,
+                key_span: span_of(&key.referenced),
+                value: Node::new(span_of(&value.referenced), value.value.0),
+            });
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// A mapping key: any scalar, as text.
+struct RawKey(String);
+
+impl<'de> Deserialize<'de> for RawKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match deserializer.deserialize_any(ValueVisitor)? {
+            Value::Str(s) => Ok(RawKey(s)),
+            Value::Int(n) => Ok(RawKey(n.to_string())),
+            Value::Float(f) => Ok(RawKey(f.to_string())),
+            Value::Bool(b) => Ok(RawKey(b.to_string())),
+            Value::Null => Ok(RawKey("null".to_owned())),
+            Value::Seq(_) | Value::Map(_) => Err(de::Error::custom(
+                "a mapping key must be a plain value, not a list or mapping",
+            )),
+        }
+    }
+}
+
+/// Every key that appears twice in a mapping, anywhere in the tree.
+pub fn duplicate_keys(root: &Node, source: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Map(entries) => {
+                for (i, entry) in entries.iter().enumerate() {
+                    if let Some(first) = entries[..i].iter().find(|e| e.key == entry.key) {
+                        out.push(
+                            Diagnostic::at(
+                                Code::DuplicateKey,
+                                source,
+                                entry.key_span,
+                                format!("duplicate key `{}`", entry.key),
+                            )
+                            .with_label("defined again here")
+                            .with_related(crate::diagnostic::Label::new(
+                                source,
+                                first.key_span,
+                                "first defined here",
+                            ))
+                            .with_help("remove one of the two entries"),
+                        );
+                    }
+                    stack.push(&entry.value);
+                }
+            }
+            Value::Seq(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+}

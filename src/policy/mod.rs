@@ -1,0 +1,9 @@
+//! Stage 3 — policies: the taxonomy, compilation, and the decision table.
+
+pub mod compile;
+pub mod table;
+pub mod taxonomy;
+
+pub use compile::compile;
+pub use table::{EventContext, Failure, LevelIdx, Policy, Rule, RuleIdx, Verdict};
+pub use taxonomy::{DataClass, Identification, Taxonomy, TypeId};

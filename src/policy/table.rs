@@ -1,0 +1,317 @@
+//! The compiled policy and its decision table.
+//!
+//! [`Policy`] is immutable and shared (`Arc`) by every worker. For each taxonomy type ×
+//! consent level the table holds the deny rules that apply and the grants whose
+//! `min_consent` is met, sorted by rule id, so deciding a field is a lookup plus a few
+//! condition checks — and no rule order can change a verdict.
+
+use super::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId, purpose_within};
+use crate::diagnostic::Severity;
+
+pub type RuleIdx = usize;
+pub type LevelIdx = usize;
+
+#[derive(Clone, Debug)]
+pub struct ConsentLevel {
+    pub id: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub default_on: bool,
+    pub can_disable: Vec<String>,
+    pub opt_in: Vec<String>,
+    pub reference: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// A rule with every id resolved.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub effect: Effect,
+    pub severity: Severity,
+    pub message: Option<String>,
+    pub reference: Option<String>,
+    /// Allow: the lowest level it grants at.
+    pub min_consent: LevelIdx,
+    /// Allow: the most identifiable form it permits.
+    pub max_identification: Identification,
+    /// Allow: the purposes events may declare. Deny: the purposes it denies for.
+    pub purposes: Option<Vec<String>>,
+    pub max_retention_days: Option<u64>,
+    /// Deny: applies only to events strictly under this level.
+    pub below: Option<LevelIdx>,
+    /// The selector as written, for reports: `types: [user.id]`, `classes: [euii]`.
+    pub selector_text: String,
+    /// The rule's `id:` value in the policy file.
+    pub origin: Origin,
+    /// The types the selector matches (after `except`).
+    pub matches: Vec<TypeId>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LimitSet {
+    pub transport: Option<Vec<(String, Origin)>>,
+    pub regions: Option<Vec<(String, Origin)>>,
+    pub max_retention_days: Option<(u64, Origin)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unclassified {
+    Error,
+    Warning,
+    Allow,
+}
+
+#[derive(Clone, Debug)]
+pub struct Defaults {
+    pub unclassified: Unclassified,
+    pub unmatched_allow: bool,
+    pub identification: Identification,
+    /// Where `unmatched` was set, for pointing a `no-grant` at it.
+    pub unmatched_origin: Option<Origin>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Cell {
+    denies: Vec<RuleIdx>,
+    grants: Vec<RuleIdx>,
+}
+
+/// A compiled policy: levels, purposes, taxonomy, rules and the decision table.
+#[derive(Debug)]
+pub struct Policy {
+    pub id: String,
+    pub title: Option<String>,
+    /// The file the policy came from (`builtin:NAME` for embedded ones).
+    pub name: String,
+    pub levels: Vec<ConsentLevel>,
+    pub purposes: Option<Vec<String>>,
+    pub defaults: Defaults,
+    pub limits: LimitSet,
+    pub per_level_limits: Vec<LimitSet>,
+    pub taxonomy: Taxonomy,
+    pub rules: Vec<Rule>,
+    cells: Vec<Cell>,
+    /// Every grant matching a type, at any level, sorted by id.
+    grants_by_type: Vec<Vec<RuleIdx>>,
+}
+
+/// What an event says about itself that grants may constrain.
+#[derive(Clone, Copy, Debug)]
+pub struct EventContext<'a> {
+    pub level: LevelIdx,
+    pub purposes: &'a [&'a str],
+    pub retention_days: Option<u64>,
+}
+
+/// A grant condition that did not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The event's level is under the grant's `min_consent`.
+    Consent { needed: LevelIdx },
+    /// The field is more identifiable than the grant's `max_identification`.
+    Identification { max: Identification },
+    /// The event declares a purpose the grant does not list.
+    Purpose { purpose: String },
+    /// The event keeps data longer than the grant allows (or declares no retention).
+    Retention { max: u64, actual: Option<u64> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Permitted by this grant (or by `unmatched: allow` when `None`).
+    Permitted(Option<RuleIdx>),
+    Denied(RuleIdx),
+    /// Grants exist but none holds; `grant` needs the smallest change.
+    Failed {
+        grant: RuleIdx,
+        failures: Vec<Failure>,
+    },
+    /// No rule mentions the type and `unmatched` is `deny`.
+    NoGrant,
+}
+
+impl Policy {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(
+        id: String,
+        title: Option<String>,
+        name: String,
+        levels: Vec<ConsentLevel>,
+        purposes: Option<Vec<String>>,
+        defaults: Defaults,
+        limits: LimitSet,
+        per_level_limits: Vec<LimitSet>,
+        taxonomy: Taxonomy,
+        mut rules: Vec<Rule>,
+    ) -> Policy {
+        // Sorting by id makes every list below independent of the order rules were written in.
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        let n_levels = levels.len().max(1);
+        let mut cells = vec![Cell::default(); taxonomy.len() * n_levels];
+        let mut grants_by_type = vec![Vec::new(); taxonomy.len()];
+        for (r, rule) in rules.iter().enumerate() {
+            for &ty in &rule.matches {
+                if rule.effect == Effect::Allow {
+                    grants_by_type[ty].push(r);
+                }
+                for level in 0..n_levels {
+                    let cell = &mut cells[ty * n_levels + level];
+                    match rule.effect {
+                        Effect::Deny if rule.below.is_none_or(|b| level < b) => cell.denies.push(r),
+                        Effect::Allow if rule.min_consent <= level => cell.grants.push(r),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Policy {
+            id,
+            title,
+            name,
+            levels,
+            purposes,
+            defaults,
+            limits,
+            per_level_limits,
+            taxonomy,
+            rules,
+            cells,
+            grants_by_type,
+        }
+    }
+
+    pub fn level(&self, id: &str) -> Option<LevelIdx> {
+        self.levels.iter().position(|l| l.id == id)
+    }
+
+    pub fn class_of(&self, ty: TypeId) -> DataClass {
+        self.taxonomy.types[ty].class
+    }
+
+    /// Decide a field of type `ty`, sent as `identification`, in an event.
+    pub fn decide(
+        &self,
+        ty: TypeId,
+        identification: Identification,
+        event: EventContext<'_>,
+    ) -> Verdict {
+        let n_levels = self.levels.len().max(1);
+        let cell = &self.cells[ty * n_levels + event.level.min(n_levels - 1)];
+        for &d in &cell.denies {
+            let rule = &self.rules[d];
+            let applies = match &rule.purposes {
+                None => true,
+                Some(denied) => event
+                    .purposes
+                    .iter()
+                    .any(|p| denied.iter().any(|d| purpose_within(p, d))),
+            };
+            if applies {
+                return Verdict::Denied(d);
+            }
+        }
+        // The clean path: the first grant in the cell that holds.
+        if let Some(&g) = cell
+            .grants
+            .iter()
+            .find(|&&g| self.grant_failures(g, identification, event).is_empty())
+        {
+            return Verdict::Permitted(Some(g));
+        }
+        let grants = &self.grants_by_type[ty];
+        if grants.is_empty() {
+            return if self.defaults.unmatched_allow {
+                Verdict::Permitted(None)
+            } else {
+                Verdict::NoGrant
+            };
+        }
+        // Every grant fails: report the one needing the smallest change.
+        let (grant, failures) = grants
+            .iter()
+            .map(|&g| (g, self.grant_failures(g, identification, event)))
+            .min_by_key(|(g, failures)| {
+                let consent_gap = failures.iter().find_map(|f| match f {
+                    Failure::Consent { needed } => Some(*needed),
+                    _ => None,
+                });
+                (failures.len(), consent_gap, self.rules[*g].id.as_str())
+            })
+            .unwrap_or((grants[0], Vec::new()));
+        Verdict::Failed { grant, failures }
+    }
+
+    /// The conditions of grant `g` that an event fails, in reporting order.
+    pub fn grant_failures(
+        &self,
+        g: RuleIdx,
+        identification: Identification,
+        event: EventContext<'_>,
+    ) -> Vec<Failure> {
+        let rule = &self.rules[g];
+        let mut failures = Vec::new();
+        if event.level < rule.min_consent {
+            failures.push(Failure::Consent {
+                needed: rule.min_consent,
+            });
+        }
+        if identification > rule.max_identification {
+            failures.push(Failure::Identification {
+                max: rule.max_identification,
+            });
+        }
+        if let Some(allowed) = &rule.purposes
+            && let Some(p) = event
+                .purposes
+                .iter()
+                .find(|p| !allowed.iter().any(|a| purpose_within(p, a)))
+        {
+            failures.push(Failure::Purpose {
+                purpose: (*p).to_owned(),
+            });
+        }
+        if let Some(max) = rule.max_retention_days
+            && event.retention_days.is_none_or(|days| days > max)
+        {
+            failures.push(Failure::Retention {
+                max,
+                actual: event.retention_days,
+            });
+        }
+        failures
+    }
+
+    /// Every grant matching a type, at any level, sorted by rule id.
+    pub fn grants_for(&self, ty: TypeId) -> &[RuleIdx] {
+        &self.grants_by_type[ty]
+    }
+
+    /// The deny rules that apply to a type at a level (ignoring purposes), sorted by id.
+    pub fn denies_at(&self, ty: TypeId, level: LevelIdx) -> &[RuleIdx] {
+        let n_levels = self.levels.len().max(1);
+        &self.cells[ty * n_levels + level.min(n_levels - 1)].denies
+    }
+
+    /// The limits in force for events at `level`: per-level entries replace global ones.
+    pub fn limits_at(&self, level: LevelIdx) -> LimitSet {
+        let specific = self.per_level_limits.get(level);
+        LimitSet {
+            transport: specific
+                .and_then(|s| s.transport.clone())
+                .or_else(|| self.limits.transport.clone()),
+            regions: specific
+                .and_then(|s| s.regions.clone())
+                .or_else(|| self.limits.regions.clone()),
+            max_retention_days: specific
+                .and_then(|s| s.max_retention_days.clone())
+                .or_else(|| self.limits.max_retention_days.clone()),
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Human output: miette reports with the offending value labelled, the event's consent
+//! and the deciding policy rule shown in their own files, and the fix as `help:`.
+
+use super::Summary;
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use std::fmt;
+
+/// How to draw.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(diagnostics: &[Diagnostic], style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for d in diagnostics {
+        let report = Report::new(d);
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&format!("{}: {}\n", d.code.as_str(), d.message));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn summary_line(summary: &Summary) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut line = format!(
+        "{} checked ({}, {}): {}, {}, {}",
+        plural(summary.files, "file"),
+        plural(summary.events, "event"),
+        plural(summary.fields, "field"),
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        plural(summary.infos, "info"),
+    );
+    if summary.skipped > 0 {
+        line.push_str(&format!(
+            "; {} skipped (not consentlint documents)",
+            plural(summary.skipped, "file")
+        ));
+    }
+    line.push('\n');
+    line
+}
+
+/// One diagnostic as a miette report: labels in the primary file, related locations in
+/// other files (the policy) as related reports with their own snippet.
+struct Report<'a> {
+    d: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Related>,
+    footer: Option<String>,
+}
+
+struct Related {
+    message: String,
+    source: NamedSource<String>,
+    label: LabeledSpan,
+}
+
+fn span(label: &Label) -> SourceSpan {
+    SourceSpan::new((label.span.start as usize).into(), label.span.len())
+}
+
+impl<'a> Report<'a> {
+    fn new(d: &'a Diagnostic) -> Report<'a> {
+        let mut labels = Vec::new();
+        let mut related = Vec::new();
+        let mut source = None;
+        let mut footer = Vec::new();
+        if let Some(primary) = &d.primary {
+            source = Some(NamedSource::new(
+                &primary.source.name,
+                primary.source.text.clone(),
+            ));
+            let text = (!primary.message.is_empty()).then(|| primary.message.clone());
+            labels.push(LabeledSpan::new_primary_with_span(text, span(primary)));
+        }
+        for label in &d.related {
+            let same_file = d
+                .primary
+                .as_ref()
+                .is_some_and(|p| std::sync::Arc::ptr_eq(&p.source, &label.source));
+            if same_file {
+                labels.push(LabeledSpan::new_with_span(
+                    Some(label.message.clone()),
+                    span(label),
+                ));
+            } else {
+                let at = label.start();
+                related.push(Related {
+                    message: format!(
+                        "{} ({}:{}:{})",
+                        label.message, label.source.name, at.line, at.column
+                    ),
+                    source: NamedSource::new(&label.source.name, label.source.text.clone()),
+                    label: LabeledSpan::new_with_span(Some(label.message.clone()), span(label)),
+                });
+            }
+        }
+        if d.primary.is_none() {
+            footer.push(format!("in {}", d.file));
+        }
+        Report {
+            d,
+            source,
+            labels,
+            related,
+            footer: (!footer.is_empty()).then(|| footer.join("\n")),
+        }
+    }
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let code = match &self.d.rule {
+            Some(rule) => format!("{}[{rule}]", self.d.code.as_str()),
+            None => self.d.code.as_str().to_owned(),
+        };
+        Some(Box::new(code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        match (&self.d.help, &self.footer) {
+            (Some(help), Some(footer)) => Some(Box::new(format!("{help}\n{footer}"))),
+            (Some(help), None) => Some(Box::new(help)),
+            (None, Some(footer)) => Some(Box::new(footer)),
+            (None, None) => None,
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        (!self.related.is_empty()).then(|| {
+            Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic))
+                as Box<dyn Iterator<Item = &dyn miette::Diagnostic>>
+        })
+    }
+}
+
+impl fmt::Debug for Related {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Related {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Related {}
+
+impl miette::Diagnostic for Related {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(self.label.clone())))
+    }
+}

@@ -1,0 +1,287 @@
+//! Running a check over many files.
+//!
+//! Files are found (walk), then checked in parallel with rayon. Manifests go first so the
+//! event schemas they pull in are known; a schema no manifest used is then checked on its
+//! own. Each policy is compiled once, on first use, and shared. A bad file is a diagnostic
+//! and never stops the others; output order is fixed by sorting at the end.
+
+pub mod walk;
+
+use crate::check::{self, Context, FileOutcome, date::Date};
+use crate::diagnostic::{self, Code, Diagnostic, Label};
+use crate::document::Kind;
+use crate::document::manifest::ManifestDoc;
+use crate::load::schema_check::Format;
+use crate::load::{self, Limits};
+use crate::policy::{self, Policy};
+use crate::project::Project;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// What to check and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    /// A policy that overrides every manifest's own `policy:` (`--policy`).
+    pub policy: Option<String>,
+    pub limits: Limits,
+    pub project_root: PathBuf,
+    pub today: Date,
+}
+
+/// Everything a run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+    pub skipped: usize,
+    pub events: usize,
+    pub fields: usize,
+}
+
+type Compiled = Option<Arc<Policy>>;
+
+/// Policies compiled on first use and shared by every worker.
+struct PolicyCache<'a> {
+    limits: &'a Limits,
+    cells: Mutex<HashMap<String, Arc<OnceLock<Compiled>>>>,
+    diagnostics: Mutex<Vec<Diagnostic>>,
+}
+
+impl PolicyCache<'_> {
+    fn get(&self, reference: &str) -> Compiled {
+        let cell = {
+            let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(cells.entry(reference.to_owned()).or_default())
+        };
+        cell.get_or_init(|| {
+            let (policy, problems) = policy::compile(reference, self.limits);
+            self.diagnostics
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(problems);
+            policy.map(Arc::new)
+        })
+        .clone()
+    }
+}
+
+/// One file's result before merging.
+#[derive(Default)]
+struct Partial {
+    outcome: FileOutcome,
+    checked: bool,
+    /// A walked schema whose checking waits until every manifest is done.
+    deferred_schema: bool,
+}
+
+pub fn run(options: &Options) -> Report {
+    let mut report = Report::default();
+    let inputs = walk::inputs(&options.paths, &mut report.diagnostics);
+    let project = Project::new(&options.project_root);
+    let cx = Context {
+        project: &project,
+        limits: &options.limits,
+        today: options.today,
+    };
+    let cache = PolicyCache {
+        limits: &options.limits,
+        cells: Mutex::default(),
+        diagnostics: Mutex::default(),
+    };
+
+    // Manifests first (a cheap textual test; anything it misses is still checked below).
+    let (manifests, others): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|i| {
+        std::fs::read(&i.path).is_ok_and(|b| b.windows(17).any(|w| w == b"TelemetryManifest"))
+    });
+    let first: Vec<Partial> = manifests
+        .par_iter()
+        .map(|i| check_file(i, options, &cx, &cache, None))
+        .collect();
+    let used: HashSet<String> = first
+        .iter()
+        .flat_map(|p| p.outcome.schemas_used.iter().cloned())
+        .collect();
+    let second: Vec<Partial> = others
+        .par_iter()
+        .map(|i| check_file(i, options, &cx, &cache, Some(&used)))
+        .collect();
+
+    for partial in first.into_iter().chain(second) {
+        if partial.checked || partial.deferred_schema {
+            report.files += 1;
+        } else {
+            report.skipped += 1;
+        }
+        report.events += partial.outcome.events;
+        report.fields += partial.outcome.fields;
+        report.diagnostics.extend(partial.outcome.diagnostics);
+    }
+    report.diagnostics.extend(
+        cache
+            .diagnostics
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
+    diagnostic::sort(&mut report.diagnostics);
+    report
+}
+
+/// Which policy a manifest uses: `--policy`, else its own `policy:`, else the default.
+fn policy_reference(
+    options: &Options,
+    manifest_file: &str,
+    doc: &ManifestDoc,
+    project: &Project,
+) -> Result<String, String> {
+    if let Some(p) = &options.policy {
+        return Ok(p.clone());
+    }
+    match &doc.policy {
+        Some(p) if crate::builtin::name(&p.value).is_some() => Ok(p.value.clone()),
+        Some(p) => project.resolve(manifest_file, &p.value).map(|r| r.display),
+        None => Ok("builtin:default".to_owned()),
+    }
+}
+
+fn check_file(
+    input: &crate::run::walk::Input,
+    options: &Options,
+    cx: &Context<'_>,
+    cache: &PolicyCache<'_>,
+    used_schemas: Option<&HashSet<String>>,
+) -> Partial {
+    let mut partial = Partial::default();
+    let source = match load::read_source(&input.path, &input.display, &options.limits) {
+        Ok(source) => source,
+        Err(d) => {
+            partial.outcome.diagnostics.push(d);
+            partial.checked = true;
+            return partial;
+        }
+    };
+    let root = match load::parse(&source, &options.limits) {
+        Ok(root) => root,
+        Err(d) => {
+            partial.outcome.diagnostics.push(d);
+            partial.checked = true;
+            return partial;
+        }
+    };
+    let Some(kind) = Kind::detect(&root) else {
+        if input.explicit {
+            partial.outcome.diagnostics.push(
+                Diagnostic::new(Code::UnknownDocument, input.display.clone(), format!("`{}` is not a consentlint document", input.display))
+                    .with_help("a document starts with `kind: TelemetryManifest`, `kind: Policy` or `kind: Taxonomy`, or is a JSON Schema with `$schema`"),
+            );
+            partial.checked = true;
+        }
+        return partial;
+    };
+    partial.checked = true;
+    let mut out = Vec::new();
+    load::duplicate_keys(&root, &source, &mut out);
+    match kind {
+        Kind::Manifest => {
+            out.extend(load::schema_check::validate(
+                &root,
+                &source,
+                Format::Manifest,
+            ));
+            if out.is_empty() {
+                let doc = ManifestDoc::read(&root);
+                match policy_reference(options, &source.name, &doc, cx.project) {
+                    Ok(reference) => match cache.get(&reference) {
+                        Some(policy) => {
+                            partial.outcome = check::check_manifest(&source, &doc, &policy, cx)
+                        }
+                        None => out.push(unavailable(&source, &doc, &reference)),
+                    },
+                    Err(reason) => {
+                        let span = doc.policy.as_ref().map(|p| p.span).unwrap_or_default();
+                        out.push(
+                            Diagnostic::at(
+                                Code::UnresolvedRef,
+                                &source,
+                                span,
+                                format!("cannot use policy: {reason}"),
+                            )
+                            .with_label("not followed"),
+                        );
+                    }
+                }
+            }
+        }
+        Kind::EventSchema => {
+            if used_schemas.is_some_and(|used| used.contains(&source.name)) {
+                // Already checked as part of the manifest that uses it.
+                partial.checked = false;
+                partial.deferred_schema = true;
+                return partial;
+            }
+            if out.is_empty() {
+                let reference = options
+                    .policy
+                    .clone()
+                    .unwrap_or_else(|| "builtin:default".to_owned());
+                match cache.get(&reference) {
+                    Some(policy) => {
+                        partial.outcome = check::check_event_schema(&source, root, &policy, cx)
+                    }
+                    None => out.push(Diagnostic::new(
+                        Code::PolicyUnavailable,
+                        source.name.clone(),
+                        format!(
+                            "`{}` was not checked: policy `{reference}` could not be loaded",
+                            source.name
+                        ),
+                    )),
+                }
+            }
+        }
+        Kind::Policy => {
+            out.extend(load::schema_check::validate(&root, &source, Format::Policy));
+            if out.is_empty() {
+                // Compiling reports the policy's own problems (once, through the cache).
+                cache.get(&source.name);
+            }
+        }
+        Kind::Taxonomy => out.extend(load::schema_check::validate(
+            &root,
+            &source,
+            Format::Taxonomy,
+        )),
+        Kind::Config => out.extend(load::schema_check::validate(&root, &source, Format::Config)),
+    }
+    partial.outcome.diagnostics.extend(out);
+    partial
+}
+
+fn unavailable(
+    source: &Arc<crate::source::SourceFile>,
+    doc: &ManifestDoc,
+    reference: &str,
+) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::PolicyUnavailable,
+        source.name.clone(),
+        format!(
+            "`{}` was not checked: policy `{reference}` could not be loaded",
+            source.name
+        ),
+    );
+    if let Some(p) = &doc.policy {
+        d.primary = Some(Label::new(source, p.span, "this policy has errors"));
+    }
+    d.with_help("fix the policy's own diagnostics first")
+}
+
+/// The project root: the directory of `consentlint.yaml` above the working directory, else
+/// the working directory itself.
+pub fn find_project_root(cwd: &std::path::Path) -> PathBuf {
+    cwd.ancestors()
+        .find(|dir| dir.join("consentlint.yaml").is_file())
+        .map_or_else(|| cwd.to_path_buf(), std::path::Path::to_path_buf)
+}

@@ -1,0 +1,94 @@
+//! Finding the files to check: paths given on the command line, directories walked.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::project;
+use std::path::{Path, PathBuf};
+
+/// A file to check.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub path: PathBuf,
+    /// The path as shown to users (as given, `/`-separated).
+    pub display: String,
+    /// Named on the command line (an unrecognised file is then an error, not skipped).
+    pub explicit: bool,
+}
+
+const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+/// Directories that never hold telemetry definitions of the project itself.
+const SKIPPED_DIRS: [&str; 3] = ["target", "node_modules", "vendor"];
+
+/// Expand paths into files, sorted for deterministic output, with a diagnostic for each
+/// path or directory entry that cannot be read.
+pub fn inputs(paths: &[PathBuf], problems: &mut Vec<Diagnostic>) -> Vec<Input> {
+    let mut files = Vec::new();
+    for path in paths {
+        let display = project::normalize(path);
+        if path.is_dir() {
+            walk_dir(path, &mut files, problems);
+        } else if path.exists() {
+            files.push(Input {
+                path: path.clone(),
+                display,
+                explicit: true,
+            });
+        } else {
+            problems.push(Diagnostic::new(
+                Code::UnreadableFile,
+                display.clone(),
+                format!("`{display}` does not exist"),
+            ));
+        }
+    }
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    files.dedup_by(|a, b| a.display == b.display);
+    files
+}
+
+fn walk_dir(root: &Path, files: &mut Vec<Input>, problems: &mut Vec<Diagnostic>) {
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || !(e.file_type().is_dir()
+                    && (name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref())))
+        });
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                let wanted = entry.file_type().is_file()
+                    && path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| EXTENSIONS.contains(&e))
+                    && entry.file_name() != "consentlint.yaml";
+                if wanted {
+                    files.push(Input {
+                        path: path.to_path_buf(),
+                        display: project::normalize(path),
+                        explicit: false,
+                    });
+                }
+            }
+            Err(error) => {
+                let display = error
+                    .path()
+                    .map_or_else(|| project::normalize(root), project::normalize);
+                problems.push(Diagnostic::new(
+                    Code::UnreadableFile,
+                    display.clone(),
+                    format!(
+                        "cannot read `{display}`: {}",
+                        error
+                            .io_error()
+                            .map_or_else(|| error.to_string(), ToString::to_string)
+                    ),
+                ));
+            }
+        }
+    }
+}

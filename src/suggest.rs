@@ -1,0 +1,41 @@
+//! "Did you mean …?" — the closest known name to a misspelt one.
+
+/// The candidate closest to `wrong`, if one is close enough to be a plausible typo.
+pub fn did_you_mean<'a, I>(wrong: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let wrong_lower = wrong.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .filter_map(|candidate| {
+            let distance = strsim::damerau_levenshtein(&wrong_lower, candidate);
+            let budget = (candidate.len().max(wrong.len()) / 3).max(1);
+            (distance <= budget).then_some((distance, candidate))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, candidate)| candidate)
+}
+
+/// " (did you mean `x`?)" or nothing.
+pub fn hint<'a, I>(wrong: &str, candidates: I) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    did_you_mean(wrong, candidates)
+        .map(|s| format!("did you mean `{s}`?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let keys = ["min_consent", "max_identification", "purposes"];
+        assert_eq!(did_you_mean("min_consnet", keys), Some("min_consent"));
+        assert_eq!(did_you_mean("purpose", keys), Some("purposes"));
+        assert_eq!(did_you_mean("colour", keys), None);
+    }
+}
