@@ -28,10 +28,36 @@ struct Layer {
 
 /// Compile the policy named by `reference` (`builtin:NAME` or a path as displayed).
 pub fn compile(reference: &str, limits: &Limits) -> (Option<Policy>, Vec<Diagnostic>) {
+    compile_with(reference, None, limits)
+}
+
+/// Compile a policy whose text is already in memory (its `extends` are still read from
+/// disk, relative to `source.name`).
+pub fn compile_source(
+    source: Arc<SourceFile>,
+    limits: &Limits,
+) -> (Option<Policy>, Vec<Diagnostic>) {
+    let reference = source.name.clone();
+    compile_with(&reference, Some(source), limits)
+}
+
+fn compile_with(
+    reference: &str,
+    preloaded: Option<Arc<SourceFile>>,
+    limits: &Limits,
+) -> (Option<Policy>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut layers = Vec::new();
     let mut stack = Vec::new();
-    collect_layers(reference, None, limits, &mut stack, &mut layers, &mut out);
+    collect_layers(
+        reference,
+        preloaded,
+        None,
+        limits,
+        &mut stack,
+        &mut layers,
+        &mut out,
+    );
     if layers.is_empty() || has_errors(&out) {
         return (None, out);
     }
@@ -69,8 +95,10 @@ fn read(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic>
 }
 
 /// Depth-first through `extends`: bases first, each file once, cycles reported.
+#[allow(clippy::too_many_arguments)]
 fn collect_layers(
     reference: &str,
+    preloaded: Option<Arc<SourceFile>>,
     via: Option<Label>,
     limits: &Limits,
     stack: &mut Vec<String>,
@@ -96,7 +124,7 @@ fn collect_layers(
         out.push(d);
         return;
     }
-    let source = match read(reference, limits) {
+    let source = match preloaded.map_or_else(|| read(reference, limits), Ok) {
         Ok(source) => source,
         Err(mut d) => {
             if let Some(via) = via {
@@ -118,7 +146,7 @@ fn collect_layers(
     for base in &doc.extends {
         let target = resolve_relative(&loaded.source.name, &base.value);
         let via = Label::new(&loaded.source, base.span, "extended here");
-        collect_layers(&target, Some(via), limits, stack, layers, out);
+        collect_layers(&target, None, Some(via), limits, stack, layers, out);
     }
     stack.pop();
     layers.push(Layer {

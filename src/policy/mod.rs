@@ -4,6 +4,6 @@ pub mod compile;
 pub mod table;
 pub mod taxonomy;
 
-pub use compile::compile;
+pub use compile::{compile, compile_source};
 pub use table::{EventContext, Failure, LevelIdx, Policy, Rule, RuleIdx, Verdict};
 pub use taxonomy::{DataClass, Identification, Taxonomy, TypeId};
