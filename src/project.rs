@@ -84,8 +84,17 @@ fn normalize_path(path: &Path) -> PathBuf {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+                let at_leading_parent = matches!(
+                    out.components().next_back(),
+                    Some(Component::ParentDir) | None
+                );
+                if at_leading_parent {
+                    // Nothing left to cancel (or only `..`s): keep it; `/..` stays `/`.
+                    if !out.has_root() {
+                        out.push("..");
+                    }
+                } else {
+                    out.pop();
                 }
             }
             other => out.push(other.as_os_str()),
@@ -105,6 +114,7 @@ mod tests {
             "policies/p.yaml"
         );
         assert_eq!(normalize(Path::new("./a/./b")), "a/b");
+        assert_eq!(normalize(Path::new("a/../../../x")), "../../x");
     }
 
     #[test]

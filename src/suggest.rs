@@ -11,7 +11,9 @@ where
         .filter_map(|candidate| {
             let distance = strsim::damerau_levenshtein(&wrong_lower, candidate);
             let budget = (candidate.len().max(wrong.len()) / 3).max(1);
-            (distance <= budget).then_some((distance, candidate))
+            // A truncated name (`device.serial` for `device.serial_number`) is a typo too.
+            let truncated = wrong_lower.len() >= 4 && candidate.starts_with(&wrong_lower);
+            (distance <= budget || truncated).then_some((distance, candidate))
         })
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, candidate)| candidate)
@@ -37,5 +39,9 @@ mod tests {
         assert_eq!(did_you_mean("min_consnet", keys), Some("min_consent"));
         assert_eq!(did_you_mean("purpose", keys), Some("purposes"));
         assert_eq!(did_you_mean("colour", keys), None);
+        assert_eq!(
+            did_you_mean("device.serial", ["device.serial_number", "device"]),
+            Some("device.serial_number")
+        );
     }
 }

@@ -85,11 +85,14 @@ pub fn meta_validate(root: &Node, source: &Arc<SourceFile>) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// A schema file reached through `$ref`: its source and tree, or `None` if it failed to load.
+type LoadedSchema = Option<(Arc<SourceFile>, Arc<Node>)>;
+
 struct Walker<'a> {
     project: &'a Project,
     limits: &'a Limits,
     /// Other schema files reached through `$ref`, parsed once per walk.
-    files: HashMap<String, Option<(Arc<SourceFile>, Arc<Node>)>>,
+    files: HashMap<String, LoadedSchema>,
     /// `(file, pointer, path)` of the `$ref`s being followed.
     stack: Vec<(String, String, String)>,
     out: SchemaFields,

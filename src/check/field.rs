@@ -123,9 +123,12 @@ fn decide_field(policy: &Policy, event: &EventSite<'_>, field: &FieldSite) -> Op
             )
             .with_label("not granted")
             .with_help(format!("drop the field, or have a grant for `{type_id}` (or a parent type) added to the policy"));
-            if let Some(origin) = &policy.defaults.unmatched_origin {
-                d = d.with_related(origin.label("types no rule mentions are denied"));
-            }
+            d = d.with_related(match &policy.defaults.unmatched_origin {
+                Some(origin) => origin.label("types no rule mentions are denied"),
+                None => policy
+                    .origin
+                    .label(format!("policy `{}` has no grant for it", policy.id)),
+            });
             Some(with_event(d, event))
         }
     }

@@ -145,8 +145,10 @@ impl Diagnostic {
         self
     }
 
+    /// Set the fix; an empty text (no suggestion found) leaves the help absent.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        let help = help.into();
+        self.help = (!help.is_empty()).then_some(help);
         self
     }
 

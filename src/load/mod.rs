@@ -134,6 +134,9 @@ pub fn parse(source: &Arc<SourceFile>, limits: &Limits) -> Result<Node, Diagnost
             format!("`{}` is empty", source.name),
         ));
     }
+    if source.name.ends_with(".json") {
+        yaml::strict_json(source)?;
+    }
     let node = yaml::parse(source, limits)?;
     if node.value == Value::Null {
         return Err(Diagnostic::new(

@@ -27,13 +27,15 @@ pub fn parse(source: &Arc<SourceFile>, limits: &Limits) -> Result<Node, Diagnost
     budget.max_nodes = limits.max_nodes;
     budget.max_aliases = limits.max_aliases;
     budget.max_events = limits.max_nodes.saturating_mul(4);
-    budget.max_documents = 1;
+    // Alias bombs are stopped long before they can replay millions of events.
+    budget.max_recorded_anchor_events = 100_000;
+    budget.max_recorded_anchor_bytes = 8 * 1024 * 1024;
     options.budget = Some(budget);
     let parsed: Result<Spanned<RawValue>, serde_saphyr::Error> =
         serde_saphyr::from_str_with_options(&source.text, options);
     match parsed {
         Ok(spanned) => Ok(Node::new(span_of(&spanned.referenced), spanned.value.0)),
-        Err(error) => Err(syntax_diagnostic(source, &error)),
+        Err(error) => Err(syntax_diagnostic(source, &error, limits)),
     }
 }
 
@@ -45,21 +47,48 @@ fn span_of(location: &Location) -> Span {
     }
 }
 
-fn syntax_diagnostic(source: &Arc<SourceFile>, error: &serde_saphyr::Error) -> Diagnostic {
+fn syntax_diagnostic(
+    source: &Arc<SourceFile>,
+    error: &serde_saphyr::Error,
+    limits: &Limits,
+) -> Diagnostic {
     let is_json = source.name.ends_with(".json");
-    let (code, summary) = match error {
-        serde_saphyr::Error::Budget { .. } => (
+    let raw = error.to_string();
+    let detail = clean_message(&raw);
+    let (code, message, help) = if let Some(breach) = raw.split("budget breached: ").nth(1) {
+        let what = if breach.starts_with("Depth") {
+            format!("nests deeper than {} levels", limits.max_depth)
+        } else if ["Alias", "Anchor", "RecordedAnchor", "Replay", "Merge"]
+            .iter()
+            .any(|k| breach.starts_with(k))
+        {
+            "expands YAML aliases beyond the budget (an alias bomb?)".to_owned()
+        } else if breach.starts_with("Documents") {
+            "holds more YAML documents than allowed".to_owned()
+        } else {
+            format!("has more than {} nodes", limits.max_nodes)
+        };
+        (
             Code::ResourceLimit,
-            "the document exceeds a parsing budget".to_owned(),
-        ),
-        serde_saphyr::Error::MultipleDocuments { .. } => (
+            format!("`{}` {what}", source.name),
+            Some(
+                "simplify the document, or raise the budget (`limits:` in consentlint.yaml)"
+                    .to_owned(),
+            ),
+        )
+    } else if matches!(error, serde_saphyr::Error::MultipleDocuments { .. })
+        || detail.contains("multiple documents")
+    {
+        (
             Code::MultipleDocuments,
-            "the file holds more than one YAML document".to_owned(),
-        ),
-        _ if is_json => (Code::JsonSyntax, "invalid JSON".to_owned()),
-        _ => (Code::YamlSyntax, "invalid YAML".to_owned()),
+            format!("`{}` holds more than one YAML document", source.name),
+            Some("put each document in a file of its own".to_owned()),
+        )
+    } else if is_json {
+        (Code::JsonSyntax, format!("invalid JSON: {detail}"), None)
+    } else {
+        (Code::YamlSyntax, format!("invalid YAML: {detail}"), None)
     };
-    let detail = clean_message(&error.to_string());
     let span = error
         .location()
         .map(|loc| {
@@ -74,7 +103,54 @@ fn syntax_diagnostic(source: &Arc<SourceFile>, error: &serde_saphyr::Error) -> D
             Span::new(start, end)
         })
         .unwrap_or_default();
-    Diagnostic::at(code, source, span, format!("{summary}: {detail}")).with_label(detail)
+    // The parser blames the second document's content; the `---` before it is the spot.
+    let span = if code == Code::MultipleDocuments {
+        let before = &source.text[..(span.start as usize).min(source.text.len())];
+        match before.rfind("\n---") {
+            Some(i) => Span::new(i + 1, i + 4),
+            None => span,
+        }
+    } else {
+        span
+    };
+    let label = if code == Code::ResourceLimit {
+        "budget exceeded here".to_owned()
+    } else {
+        detail
+    };
+    let d = Diagnostic::at(code, source, span, message).with_label(label);
+    match help {
+        Some(help) => d.with_help(help),
+        None => d,
+    }
+}
+
+/// JSON must be JSON: the YAML parser would also accept comments, trailing commas and
+/// unquoted strings, so `.json` files are first held to strict JSON.
+pub fn strict_json(source: &Arc<SourceFile>) -> Result<(), Diagnostic> {
+    let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(&source.text) else {
+        return Ok(());
+    };
+    let start = offset_of(source, error.line(), error.column().max(1));
+    let end = next_char_boundary(&source.text, start);
+    let detail = error.to_string();
+    let detail = detail
+        .split(" at line ")
+        .next()
+        .unwrap_or(&detail)
+        .to_owned();
+    let code = if detail.contains("recursion limit") {
+        Code::ResourceLimit
+    } else {
+        Code::JsonSyntax
+    };
+    Err(Diagnostic::at(
+        code,
+        source,
+        Span::new(start, end),
+        format!("invalid JSON: {detail}"),
+    )
+    .with_label(detail))
 }
 
 fn offset_of(source: &SourceFile, line: usize, column: usize) -> usize {
@@ -106,6 +182,7 @@ fn clean_message(message: &str) -> String {
         .split(", set DuplicateKeyPolicy")
         .next()
         .unwrap_or(first);
+    let first = first.split(" at line ").next().unwrap_or(first);
     first.trim().to_owned()
 }
 

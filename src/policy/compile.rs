@@ -379,6 +379,7 @@ fn build(
         top.doc.id.value.clone(),
         top.doc.title.clone(),
         reference.to_owned(),
+        origin(&top.source, top.doc.id.span),
         levels,
         purposes,
         defaults,

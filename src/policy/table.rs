@@ -90,6 +90,8 @@ pub struct Policy {
     pub title: Option<String>,
     /// The file the policy came from (`builtin:NAME` for embedded ones).
     pub name: String,
+    /// The policy's `id:` in its file.
+    pub origin: Origin,
     pub levels: Vec<ConsentLevel>,
     pub purposes: Option<Vec<String>>,
     pub defaults: Defaults,
@@ -143,6 +145,7 @@ impl Policy {
         id: String,
         title: Option<String>,
         name: String,
+        origin: Origin,
         levels: Vec<ConsentLevel>,
         purposes: Option<Vec<String>>,
         defaults: Defaults,
@@ -175,6 +178,7 @@ impl Policy {
             id,
             title,
             name,
+            origin,
             levels,
             purposes,
             defaults,

@@ -61,7 +61,6 @@ struct Report<'a> {
     source: Option<NamedSource<String>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Related>,
-    footer: Option<String>,
 }
 
 struct Related {
@@ -79,7 +78,6 @@ impl<'a> Report<'a> {
         let mut labels = Vec::new();
         let mut related = Vec::new();
         let mut source = None;
-        let mut footer = Vec::new();
         if let Some(primary) = &d.primary {
             source = Some(NamedSource::new(
                 &primary.source.name,
@@ -110,15 +108,11 @@ impl<'a> Report<'a> {
                 });
             }
         }
-        if d.primary.is_none() {
-            footer.push(format!("in {}", d.file));
-        }
         Report {
             d,
             source,
             labels,
             related,
-            footer: (!footer.is_empty()).then(|| footer.join("\n")),
         }
     }
 }
@@ -155,12 +149,10 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        match (&self.d.help, &self.footer) {
-            (Some(help), Some(footer)) => Some(Box::new(format!("{help}\n{footer}"))),
-            (Some(help), None) => Some(Box::new(help)),
-            (None, Some(footer)) => Some(Box::new(footer)),
-            (None, None) => None,
-        }
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

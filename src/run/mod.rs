@@ -193,6 +193,26 @@ fn check_file(
             if out.is_empty() {
                 let doc = ManifestDoc::read(&root);
                 match policy_reference(options, &source.name, &doc, cx.project) {
+                    Ok(reference)
+                        if crate::builtin::name(&reference).is_none()
+                            && !std::path::Path::new(&reference).is_file() =>
+                    {
+                        let span = doc
+                            .policy
+                            .as_ref()
+                            .filter(|_| options.policy.is_none())
+                            .map(|p| p.span);
+                        let message = format!("policy `{reference}` does not exist");
+                        out.push(match span {
+                            Some(span) => {
+                                Diagnostic::at(Code::UnresolvedRef, &source, span, message)
+                                    .with_label("no such file")
+                            }
+                            None => {
+                                Diagnostic::new(Code::UnresolvedRef, source.name.clone(), message)
+                            }
+                        });
+                    }
                     Ok(reference) => match cache.get(&reference) {
                         Some(policy) => {
                             partial.outcome = check::check_manifest(&source, &doc, &policy, cx)
@@ -242,11 +262,10 @@ fn check_file(
             }
         }
         Kind::Policy => {
-            out.extend(load::schema_check::validate(&root, &source, Format::Policy));
-            if out.is_empty() {
-                // Compiling reports the policy's own problems (once, through the cache).
-                cache.get(&source.name);
-            }
+            // Compiling reports the policy's problems, once, through the cache shared
+            // with the manifests that use it.
+            out.clear();
+            cache.get(&source.name);
         }
         Kind::Taxonomy => out.extend(load::schema_check::validate(
             &root,

@@ -41,7 +41,14 @@ pub fn inputs(paths: &[PathBuf], problems: &mut Vec<Diagnostic>) -> Vec<Input> {
         }
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
-    files.dedup_by(|a, b| a.display == b.display);
+    // A file both named and walked keeps its "named explicitly" status.
+    files.dedup_by(|later, kept| {
+        let same = later.display == kept.display;
+        if same {
+            kept.explicit |= later.explicit;
+        }
+        same
+    });
     files
 }
 
