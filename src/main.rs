@@ -28,6 +28,12 @@ struct Cli {
 enum Command {
     /// Check telemetry manifests and event schemas against a policy.
     Check(CheckArgs),
+    /// Print the data-type taxonomy of a policy as a tree, with each type's data class.
+    Taxonomy {
+        /// The policy whose taxonomy (with its `taxonomy_extensions`) to print.
+        #[arg(long, value_name = "POLICY", default_value = "builtin:default")]
+        policy: String,
+    },
     /// Print the documentation of a diagnostic code (all codes without an argument).
     ExplainCode {
         /// The code, e.g. `consent-too-low`.
@@ -92,6 +98,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check(args),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
+        Some(Command::Taxonomy { policy }) => taxonomy(&policy),
         None => {
             eprintln!(
                 "consentlint: no command given; try `consentlint check examples/` or `consentlint --help`"
@@ -114,16 +121,32 @@ fn explain(code: Option<&str>) -> ExitCode {
         None => Code::ALL
             .iter()
             .map(|c| {
-                format!(
-                    "{:<26} {}\n",
-                    c.as_str(),
-                    c.explanation().lines().next().unwrap_or("")
-                )
+                let text = c.explanation();
+                let summary = text.split("\n\n").next().unwrap_or("").replace('\n', " ");
+                format!("{:<26} {summary}\n", c.as_str())
             })
             .collect(),
     };
     print_or_exit(&text);
     ExitCode::SUCCESS
+}
+
+fn taxonomy(reference: &str) -> ExitCode {
+    let (policy, problems) = consentlint::policy::compile(reference, &Limits::default());
+    if !problems.is_empty() {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        eprint!(
+            "{}",
+            human::render(&problems, human::Style { color, width: 100 })
+        );
+    }
+    match policy {
+        Some(policy) => {
+            print_or_exit(&render::taxonomy::render(&policy));
+            ExitCode::SUCCESS
+        }
+        None => ExitCode::from(2),
+    }
 }
 
 fn check(args: CheckArgs) -> ExitCode {
