@@ -7,8 +7,8 @@
 //! `, `). Files that cannot carry comments (JSON) are announced in the directory's
 //! `EXPECT` file, one `path/inside/dir:LINE CODE[rule]` per line. Optional `ARGS` holds
 //! extra command-line arguments; optional `EXIT` the expected exit code (otherwise: 2 when
-//! an input problem is expected, 1 when an error is, else 0). The human rendering of each
-//! directory is snapshotted.
+//! an input problem is expected, 1 when an error is, else 0). The human rendering and the
+//! JSON report of each directory are snapshotted.
 
 use consentlint::diagnostic::{Category, Code, Severity};
 use std::collections::BTreeMap;
@@ -186,7 +186,8 @@ fn check_dirs(group: &str, dirs: Vec<PathBuf>) {
         }
         let (human, _) = run(&dir, "human");
         let name = format!("{group}__{}", dir.file_name().unwrap().to_string_lossy());
-        insta::assert_snapshot!(name, human);
+        insta::assert_snapshot!(name.clone(), human);
+        insta::assert_snapshot!(format!("{name}__json"), json);
     }
     assert!(
         failures.is_empty(),

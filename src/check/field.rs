@@ -49,6 +49,7 @@ fn decide_field(policy: &Policy, event: &EventSite<'_>, field: &FieldSite) -> Op
             Diagnostic::at(Code::UnclassifiedField, &field.source, field.name_span, format!("field `{}` has no data type", field.name))
                 .with_label("unclassified")
                 .with_severity(severity)
+                .with_related(policy.origin.label(format!("policy `{}` decides only on classified fields", policy.id)))
                 .with_help("add `type:` (in a schema: `x-data-type`) with a type from the taxonomy; `consentlint taxonomy` lists them"),
         );
     };
@@ -57,6 +58,7 @@ fn decide_field(policy: &Policy, event: &EventSite<'_>, field: &FieldSite) -> Op
         return Some(
             Diagnostic::at(Code::UnknownDataType, &field.source, data_type.span, format!("unknown data type `{}`", data_type.value))
                 .with_label("not in the taxonomy")
+                .with_related(policy.origin.label(format!("the taxonomy of policy `{}`", policy.id)))
                 .with_help(if hint.is_empty() { "use a type from `consentlint taxonomy`, or add it to the policy's `taxonomy_extensions`".to_owned() } else { hint }),
         );
     };
