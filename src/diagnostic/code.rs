@@ -257,7 +257,7 @@ codes! {
     /// A document exceeds a parsing budget: nesting depth, node count, or alias
     /// expansion (a "billion laughs" alias bomb).
     ///
-    /// Fix: simplify the document, or raise the budget in the project config.
+    /// Fix: simplify the document (the budgets are listed in the README).
     ResourceLimit = "resource-limit", Input, Error;
     /// A YAML file holds more than one document (`---`).
     ///

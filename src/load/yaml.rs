@@ -72,7 +72,7 @@ fn syntax_diagnostic(
             Code::ResourceLimit,
             format!("`{}` {what}", source.name),
             Some(
-                "simplify the document, or raise the budget (`limits:` in consentlint.yaml)"
+                "simplify the document; the budgets are listed in the README (Limits on untrusted input)"
                     .to_owned(),
             ),
         )
