@@ -10,6 +10,7 @@
 // its size costs nothing when files are fine, and boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod audit;
 pub mod builtin;
 pub mod check;
 pub mod diagnostic;

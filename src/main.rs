@@ -10,6 +10,10 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod cli {
+    pub mod audit;
+}
+
 #[derive(Parser)]
 #[command(
     name = "consentlint",
@@ -28,6 +32,8 @@ struct Cli {
 enum Command {
     /// Check telemetry manifests and event schemas against a policy.
     Check(CheckArgs),
+    /// Audit captured telemetry payloads (NDJSON) against the declared manifests and policy.
+    Audit(cli::audit::AuditArgs),
     /// Print the data-type taxonomy of a policy as a tree, with each type's data class.
     Taxonomy {
         /// The policy whose taxonomy (with its `taxonomy_extensions`) to print.
@@ -90,6 +96,20 @@ enum Color {
     Never,
 }
 
+impl Color {
+    /// Whether to colour stdout (auto: only on a terminal, never with `NO_COLOR` set).
+    fn enabled(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(code) = &cli.explain {
@@ -97,6 +117,7 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(Command::Check(args)) => check(args),
+        Some(Command::Audit(args)) => cli::audit::run(args),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
         Some(Command::Taxonomy { policy }) => taxonomy(&policy),
         None => {
@@ -183,14 +204,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let text = match args.format {
         Format::Json => render::json::render(&report.diagnostics, &summary),
         Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
+            let color = args.color.enabled();
             let mut text = human::render(&report.diagnostics, human::Style { color, width: 100 });
             if !args.quiet {
                 text.push_str(&human::summary_line(&summary));

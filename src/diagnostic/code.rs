@@ -272,6 +272,80 @@ codes! {
     ///
     /// The policy's own diagnostics say why.
     PolicyUnavailable = "policy-unavailable", Input, Error;
+    /// A captured payload (`consentlint audit`) names an event no manifest declares.
+    ///
+    /// Every event an app sends must be declared, so that the policy can decide on what it
+    /// carries; an undeclared event is collection nobody reviewed.
+    ///
+    /// Example: the line `{"event": "note_exported", "payload": {...}}` when no manifest
+    /// given to `--manifests` has `- name: note_exported`.
+    ///
+    /// Fix: declare the event in a manifest (and check it), or stop sending it. The help
+    /// suggests a declared name when the captured one looks like a typo.
+    UndeclaredEvent = "undeclared-event", Finding, Error;
+    /// A captured payload carries a property its event does not declare.
+    ///
+    /// This is the most serious audit finding: data is being collected that no manifest
+    /// classifies, so no policy rule ever decided whether it may be. An event's declared
+    /// properties are its manifest `fields:` and the top-level properties of its `schema:`.
+    ///
+    /// Example: `{"event": "note_saved", "payload": {"session_id": "…", "user_email": "…"}}`
+    /// where `note_saved` declares only `session_id`.
+    ///
+    /// Fix: stop sending the property, or declare it with its data type (and let `check`
+    /// decide whether the policy allows it).
+    UndeclaredField = "undeclared-field", Finding, Error;
+    /// A field declared `pseudonymized` or less holds a value that looks like a raw
+    /// identifier or personal data.
+    ///
+    /// Detected: email addresses, IPv4 and IPv6 addresses, phone numbers (7 to 15 digits
+    /// written with `+`, spaces, dashes, dots or brackets), GUIDs (a raw device or user id
+    /// where a hash was declared) and URLs with a query string. Values are never printed in
+    /// full: reports show them masked (`j***@e******.c**`).
+    ///
+    /// Example: `{"event": "note_saved", "payload": {"device_id": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"}}`
+    /// where `device_id` is declared `identification: pseudonymized`.
+    ///
+    /// Fix: hash or pseudonymize the value on the client before sending it, as declared; or,
+    /// if it really is sent identified, declare that (and let `check` decide).
+    PiiInPayload = "pii-in-payload", Finding, Error;
+    /// A captured event was collected at a consent level the capture was not made under.
+    ///
+    /// `consentlint audit --consent-state LEVEL` says which consent the device had given
+    /// when the payloads were captured; only events declared at that level or a lower one
+    /// may appear.
+    ///
+    /// Example: `--consent-state required` and a captured `crash_report` event declared
+    /// with `consent: optional`.
+    ///
+    /// Fix: make the app check the consent state before sending the event.
+    ConsentStateMismatch = "consent-state-mismatch", Finding, Error;
+    /// A captured payload does not validate against the JSON Schema its event declares.
+    ///
+    /// The message names the failing schema keyword and the JSON pointer of the value in
+    /// the captured line; the value itself is not printed.
+    ///
+    /// Example: `"save_duration_ms": "fast"` where the schema says `"type": "integer"`.
+    ///
+    /// Fix: send what the schema declares, or correct the schema.
+    PayloadSchemaMismatch = "payload-schema-mismatch", Finding, Error;
+    /// A line of a captured payload stream cannot be audited: it is not JSON, not an
+    /// object, has no event name, or its payload is not an object.
+    ///
+    /// Each line of an NDJSON stream must be one JSON object with the event name (`event`
+    /// or `name`, or `--event-field`) and its properties (under `payload`, `properties` or
+    /// `data`, or `--payload-field`; else the other top-level keys). The rest of the stream
+    /// is still audited.
+    ///
+    /// Fix: correct the capture at the position shown.
+    InvalidPayload = "invalid-payload", Input, Error;
+    /// A line of a captured payload stream is longer than `--max-line-length`.
+    ///
+    /// The rest of the line is skipped without being read into memory, so one runaway line
+    /// cannot exhaust memory; the stream continues with the next line.
+    ///
+    /// Fix: find out why the app sent such a payload, or raise the limit.
+    PayloadLineTooLong = "payload-line-too-long", Input, Error;
 }
 
 impl Code {

@@ -1,5 +1,6 @@
 //! Stage 5 — rendering diagnostics. Every renderer reads the same [`Diagnostic`] data.
 
+pub mod audit;
 pub mod human;
 pub mod json;
 pub mod taxonomy;
