@@ -89,6 +89,9 @@ fn is_guid(s: &str) -> bool {
         .strip_prefix('{')
         .and_then(|s| s.strip_suffix('}'))
         .unwrap_or(s);
+    if s.len() != 36 {
+        return false;
+    }
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
         && groups

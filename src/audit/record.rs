@@ -217,13 +217,12 @@ fn audit_record(
         }
     }
     let payload = Value::Object(payload);
+    let mut stack = Vec::new();
     for sensitive in &spec.sensitive {
         let mut found = Vec::new();
-        strings_at(&payload, &sensitive.path, prefix.clone(), &mut found);
-        for (pointer, value) in found {
-            let Some(kind) = pii::detect(value) else {
-                continue;
-            };
+        pii_at(&payload, &sensitive.path, &mut stack, &mut found);
+        for (inner, value, kind) in found {
+            let pointer = format!("{prefix}{inner}");
             if !tally.admit(Code::PiiInPayload, &spec.name, &sensitive.name) {
                 continue;
             }
@@ -417,52 +416,87 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// Every string at `path` below `value` (and inside what is found there), with its pointer.
-fn strings_at<'v>(
+/// One step of a pointer being walked (built into a string only for a finding).
+enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// Every string at `path` below `value` (and inside what is found there) that looks like
+/// a raw identifier, with its JSON pointer relative to `value`. Clean values allocate
+/// nothing.
+fn pii_at<'v>(
     value: &'v Value,
     path: &[Step],
-    pointer: String,
-    out: &mut Vec<(String, &'v str)>,
+    stack: &mut Vec<Seg<'v>>,
+    out: &mut Vec<(String, &'v str, pii::Pii)>,
 ) {
     let Some((step, rest)) = path.split_first() else {
-        return all_strings(value, pointer, out);
+        return pii_below(value, stack, out);
     };
     match (step, value) {
         (Step::Key(key), Value::Object(map)) => {
-            if let Some(child) = map.get(key) {
-                strings_at(child, rest, format!("{pointer}/{}", escape(key)), out);
+            if let Some((key, child)) = map.get_key_value(key) {
+                stack.push(Seg::Key(key));
+                pii_at(child, rest, stack, out);
+                stack.pop();
             }
         }
         (Step::AnyKey, Value::Object(map)) => {
             for (key, child) in map {
-                strings_at(child, rest, format!("{pointer}/{}", escape(key)), out);
+                stack.push(Seg::Key(key));
+                pii_at(child, rest, stack, out);
+                stack.pop();
             }
         }
         (Step::AnyItem, Value::Array(items)) => {
             for (i, child) in items.iter().enumerate() {
-                strings_at(child, rest, format!("{pointer}/{i}"), out);
+                stack.push(Seg::Index(i));
+                pii_at(child, rest, stack, out);
+                stack.pop();
             }
         }
         (Step::Item(i), Value::Array(items)) => {
             if let Some(child) = items.get(*i) {
-                strings_at(child, rest, format!("{pointer}/{i}"), out);
+                stack.push(Seg::Index(*i));
+                pii_at(child, rest, stack, out);
+                stack.pop();
             }
         }
         _ => {}
     }
 }
 
-fn all_strings<'v>(value: &'v Value, pointer: String, out: &mut Vec<(String, &'v str)>) {
+fn pii_below<'v>(
+    value: &'v Value,
+    stack: &mut Vec<Seg<'v>>,
+    out: &mut Vec<(String, &'v str, pii::Pii)>,
+) {
     match value {
-        Value::String(s) => out.push((pointer, s)),
+        Value::String(s) => {
+            if let Some(kind) = pii::detect(s) {
+                let pointer = stack
+                    .iter()
+                    .map(|seg| match seg {
+                        Seg::Key(k) => format!("/{}", escape(k)),
+                        Seg::Index(i) => format!("/{i}"),
+                    })
+                    .collect();
+                out.push((pointer, s, kind));
+            }
+        }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                all_strings(child, format!("{pointer}/{i}"), out);
+                stack.push(Seg::Index(i));
+                pii_below(child, stack, out);
+                stack.pop();
             }
         }
         Value::Object(map) => {
             for (key, child) in map {
-                all_strings(child, format!("{pointer}/{}", escape(key)), out);
+                stack.push(Seg::Key(key));
+                pii_below(child, stack, out);
+                stack.pop();
             }
         }
         _ => {}
