@@ -186,6 +186,20 @@ codes! {
     ///
     /// Fix: delete it.
     SuppressionUnused = "suppression-unused", Finding, Warning;
+    /// A baseline entry matched no finding: what it recorded was fixed, or moved to
+    /// another file, event or field.
+    ///
+    /// A baseline (`check --baseline FILE`) lists known findings that CI should not fail
+    /// on. An entry that no longer matches anything should go, or the baseline slowly
+    /// hides nothing while looking like it hides a lot — and a later finding with the same
+    /// key would be silently absorbed.
+    ///
+    /// Example: the baseline records `denied-data[no-euii]` at `note_saved.author_email` in
+    /// `telemetry.yaml`, and the field was removed.
+    ///
+    /// Fix: delete the entry, or rewrite the baseline with `check --write-baseline FILE`
+    /// after reviewing that every remaining finding is still accepted.
+    StaleBaselineEntry = "stale-baseline-entry", Finding, Info;
     /// A YAML file is not well-formed.
     ///
     /// Fix: correct the syntax at the position shown.
