@@ -100,6 +100,19 @@ pub fn write(diagnostics: &[Diagnostic], anchor: &Anchor) -> String {
     )
 }
 
+/// An entry's span widened to the rest of its line (without the separating comma): the
+/// parser's span of a flow mapping covers only its opening brace.
+fn line_span(text: &str, span: Span) -> Span {
+    if span.len() > 1 {
+        return span;
+    }
+    let start = span.start as usize;
+    let rest = &text[start.min(text.len())..];
+    let line = rest.split('\n').next().unwrap_or_default();
+    let line = line.trim_end().trim_end_matches(',');
+    Span::new(start, start + line.len().max(span.len()))
+}
+
 /// A loaded baseline.
 #[derive(Debug)]
 pub struct Baseline {
@@ -127,7 +140,7 @@ impl Baseline {
             ..Limits::default()
         };
         let loaded = load::load_document(
-            load::read_source(path, &display, &limits),
+            load::read_source(&cwd.join(path), &display, &limits),
             Format::Baseline,
             &limits,
         )?;
@@ -146,7 +159,7 @@ impl Baseline {
                     code: text("code").unwrap_or_default(),
                     rule: text("rule"),
                 };
-                (key, entry.span)
+                (key, line_span(&loaded.source.text, entry.span))
             })
             .collect();
         Ok(Baseline {

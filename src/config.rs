@@ -136,7 +136,7 @@ impl Config {
         let display = project::relative(&absolute, cwd);
         let limits = Limits::default();
         let loaded = load::load_document(
-            load::read_source(path, &display, &limits),
+            load::read_source(&absolute, &display, &limits),
             Format::Config,
             &limits,
         )?;

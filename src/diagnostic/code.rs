@@ -264,14 +264,17 @@ codes! {
     InvalidEncoding = "invalid-encoding", Input, Error;
     /// A file is empty (or holds only comments and whitespace).
     EmptyFile = "empty-file", Input, Error;
-    /// A file is larger than `--max-file-size`.
+    /// A file is larger than `--max-file-size` (default 32 MiB, or the config's
+    /// `limits: { max_file_size }`).
     ///
     /// Fix: split the file, or raise the limit.
     InputTooLarge = "input-too-large", Input, Error;
     /// A document exceeds a parsing budget: nesting depth, node count, or alias
     /// expansion (a "billion laughs" alias bomb).
     ///
-    /// Fix: simplify the document (the budgets are listed in the README).
+    /// Fix: simplify the document, or raise the budget in the project config
+    /// (`consentlint.yaml`: `limits: { max_depth, max_nodes, max_aliases }`) if the
+    /// document is legitimate.
     ResourceLimit = "resource-limit", Input, Error;
     /// A YAML file holds more than one document (`---`).
     ///
