@@ -276,7 +276,11 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.list_suppressions {
         let text = match args.format {
             Format::Json => render::suppressions::json(&report.suppressions),
-            _ => render::suppressions::human(&report.suppressions),
+            Format::Human => render::suppressions::human(&report.suppressions),
+            _ => {
+                eprintln!("consentlint: --list-suppressions prints `--format human` or `json`");
+                return ExitCode::from(2);
+            }
         };
         if let Some(code) = emit(&args, &text, None) {
             return code;
