@@ -11,8 +11,10 @@
 #![allow(clippy::result_large_err)]
 
 pub mod audit;
+pub mod baseline;
 pub mod builtin;
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod load;

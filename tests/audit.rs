@@ -248,3 +248,80 @@ fn an_unknown_consent_state_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(stderr.contains("did you mean `required`?"), "{stderr}");
 }
+
+const PII: &str = "tests/fixtures/codes/pii-in-payload";
+
+#[test]
+fn sarif_and_github_reports_point_at_payload_lines() {
+    let run = |format: &str| {
+        let out = bin()
+            .args([
+                "audit",
+                &format!("{PII}/payloads.ndjson"),
+                "--manifests",
+                PII,
+            ])
+            .args(["--format", format, "--max-repeats", "10"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sarif = run("sarif");
+    let log: Value = serde_json::from_str(&sarif).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/schemas/sarif-schema-2.1.0.json").unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "invalid SARIF: {errors:?}");
+    let places: Vec<(String, u64, u64)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let at = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap().to_owned(),
+                at["region"]["startLine"].as_u64().unwrap(),
+                at["region"]["startColumn"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64, u64)> = (2..=7)
+        .map(|line| ("pii-in-payload".to_owned(), line, 51))
+        .collect();
+    assert_eq!(places, expected);
+    assert!(!sarif.contains("jane.doe@example.com"));
+
+    let github = run("github");
+    assert!(
+        github.starts_with(&format!(
+            "::error file={PII}/payloads.ndjson,line=2,col=51,endLine=2,endColumn=73,title=consentlint pii-in-payload::"
+        )),
+        "{github}"
+    );
+    assert!(!github.contains("jane.doe@example.com"));
+}
+
+#[test]
+fn output_file_gets_the_report_and_the_terminal_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let report_path = dir.path().join("audit.json");
+    let (stdout, _, code) = audit(&[
+        "tests/fixtures/codes/undeclared-field/payloads.ndjson",
+        "--format",
+        "json",
+        "--output",
+        report_path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout
+            .starts_with("audited 1 payload file (3 lines, 3 events) against 1 manifest: 3 errors"),
+        "{stdout}"
+    );
+    let written = report(&std::fs::read_to_string(&report_path).unwrap());
+    assert_eq!(written["audit"]["findings"]["undeclared-field"], 3);
+}

@@ -89,7 +89,11 @@ impl Catalog {
         let project = Project::new(&options.project_root);
         let mut catalog = Catalog::default();
         let mut policies: HashMap<String, Option<Arc<Policy>>> = HashMap::new();
-        for input in walk::inputs(std::slice::from_ref(&options.manifests), problems) {
+        for input in walk::inputs(
+            std::slice::from_ref(&options.manifests),
+            &crate::config::FileFilter::default(),
+            problems,
+        ) {
             // Every parse problem is reported, as `check` does: a broken file in the
             // manifest directory may well be the manifest the payloads need.
             let loaded = load::read_source(&input.path, &input.display, &options.limits).and_then(

@@ -19,8 +19,10 @@ pub mod tally;
 
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::load::Limits;
+use crate::policy::Policy;
 use catalog::Catalog;
 use std::path::PathBuf;
+use std::sync::Arc;
 use stream::{Line, Lines};
 pub use tally::Tally;
 
@@ -63,6 +65,10 @@ pub struct Report {
     pub tally: Tally,
     /// Manifests read.
     pub manifests: usize,
+    /// The payload streams audited (display names), in order.
+    pub files: Vec<String>,
+    /// The policies the manifests use, for reports that describe rules.
+    pub policies: Vec<Arc<Policy>>,
 }
 
 /// What every line's audit shares.
@@ -105,6 +111,7 @@ pub fn run(options: &Options) -> Result<Report, String> {
     }
     .with_no_manifests(&mut problems);
     let mut tally = Tally::new(options.max_repeats);
+    let mut files = Vec::new();
     for path in &options.payloads {
         let display = if path == "-" {
             "<stdin>".to_owned()
@@ -112,6 +119,7 @@ pub fn run(options: &Options) -> Result<Report, String> {
             path.replace('\\', "/")
         };
         tally.files += 1;
+        files.push(display.clone());
         match stream::open(path) {
             Ok(reader) => audit_stream(&cx, &display, reader, options.max_line_length, &mut tally),
             Err(e) => problems.push(Diagnostic::new(
@@ -129,6 +137,8 @@ pub fn run(options: &Options) -> Result<Report, String> {
         diagnostics,
         tally,
         manifests,
+        files,
+        policies: cx.catalog.policies,
     })
 }
 

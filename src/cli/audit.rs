@@ -1,7 +1,8 @@
 //! `consentlint audit`: flags, then the library's audit, rendered like `check`.
 
-use crate::{Color, FailOn, Format};
+use crate::{Color, Format};
 use consentlint::audit::{self, Options};
+use consentlint::config::FailOn;
 use consentlint::load::Limits;
 use consentlint::render::{self, human};
 use std::path::PathBuf;
@@ -41,6 +42,9 @@ pub struct AuditArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Write the report to FILE; the summary still goes to the terminal.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Exit with 1 when a finding is at least this severe.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
@@ -71,7 +75,10 @@ pub fn run(args: AuditArgs) -> ExitCode {
         max_line_length: args.max_line_length,
         max_repeats: args.max_repeats,
         limits: Limits::default(),
-        project_root: consentlint::run::find_project_root(&cwd),
+        // References stay inside the project: the directory of `consentlint.yaml`, else here.
+        project_root: consentlint::config::discover(&cwd)
+            .and_then(|config| config.parent().map(std::path::Path::to_path_buf))
+            .unwrap_or(cwd),
     };
     let report = match audit::run(&options) {
         Ok(report) => report,
@@ -80,17 +87,33 @@ pub fn run(args: AuditArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let summary = render::audit::summary(&report);
+    let input = render::Input {
+        diagnostics: &report.diagnostics,
+        summary: &summary,
+        files: &report.files,
+        policies: &report.policies,
+        fail_on: args.fail_on.threshold(),
+    };
+    let tail = (!args.quiet).then(|| render::audit::human(&report));
     let text = match args.format {
         Format::Json => render::audit::json(&report),
+        Format::Sarif | Format::Github | Format::Junit | Format::Markdown => {
+            crate::render_ci(args.format, &input)
+        }
         Format::Human => {
-            let color = args.color.enabled();
+            let color = args.output.is_none() && args.color.enabled();
             let mut text = human::render(&report.diagnostics, human::Style { color, width: 100 });
-            if !args.quiet {
-                text.push_str(&render::audit::human(&report));
+            if args.output.is_none() {
+                text.push_str(tail.as_deref().unwrap_or_default());
             }
             text
         }
     };
-    crate::print_or_exit(&text);
+    // With `--output` the terminal gets the summary; without, human output already has it.
+    let terminal = tail.filter(|_| args.output.is_some());
+    if let Some(code) = crate::emit(args.output.as_deref(), &text, terminal.as_deref()) {
+        return code;
+    }
     crate::exit_code(&report.diagnostics, args.fail_on)
 }
