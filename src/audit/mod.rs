@@ -74,8 +74,9 @@ pub struct Report {
 /// What every line's audit shares.
 struct Audit {
     catalog: Catalog,
-    event_fields: Vec<String>,
-    payload_fields: Vec<String>,
+    /// `(field, its JSON pointer)`, computed once rather than on every line.
+    event_fields: Vec<(String, String)>,
+    payload_fields: Vec<(String, String)>,
     consent_state: Option<String>,
     manifests_display: String,
     max_depth: usize,
@@ -102,8 +103,8 @@ pub fn run(options: &Options) -> Result<Report, String> {
     }
     let cx = Audit {
         catalog,
-        event_fields: options.event_fields.clone(),
-        payload_fields: options.payload_fields.clone(),
+        event_fields: with_pointers(&options.event_fields),
+        payload_fields: with_pointers(&options.payload_fields),
         consent_state: options.consent_state.clone(),
         manifests_display: crate::project::normalize(&options.manifests),
         // serde_json's own nesting limit: deeper lines fail to parse, cleanly.
@@ -140,6 +141,18 @@ pub fn run(options: &Options) -> Result<Report, String> {
         files,
         policies: cx.catalog.policies,
     })
+}
+
+fn with_pointers(fields: &[String]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|f| {
+            (
+                f.clone(),
+                format!("/{}", f.replace('~', "~0").replace('/', "~1")),
+            )
+        })
+        .collect()
 }
 
 impl Audit {

@@ -104,16 +104,18 @@ fn is_guid(s: &str) -> bool {
 /// digit groups. A bare run of digits is not reported — it is as likely a count or a
 /// timestamp.
 fn is_phone(s: &str) -> bool {
-    let digits = s.bytes().filter(u8::is_ascii_digit).count();
     let body = s.strip_prefix('+').unwrap_or(s);
     let allowed = body
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.' | b'(' | b')'));
+    if !allowed {
+        return false;
+    }
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
     let formatted = s.starts_with('+') || body.bytes().any(|b| !b.is_ascii_digit());
     // Dotted quads and version numbers (`10.0.19045.3803`) are not phone numbers.
     let dots_only = body.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    allowed
-        && formatted
+    formatted
         && !dots_only
         && (7..=15).contains(&digits)
         && body.starts_with(|c: char| c.is_ascii_digit() || c == '(')

@@ -25,14 +25,14 @@ struct Site<'a> {
     number: usize,
     raw: &'a [u8],
     /// The pointer of the event name, shown unmasked.
-    name_pointer: String,
+    name_pointer: &'a str,
     view: Option<LineView>,
 }
 
 impl Site<'_> {
     fn view(&mut self) -> &LineView {
         self.view.get_or_insert_with(|| {
-            LineView::new(self.file, self.number, self.raw, &self.name_pointer)
+            LineView::new(self.file, self.number, self.raw, self.name_pointer)
         })
     }
 
@@ -53,7 +53,13 @@ impl Site<'_> {
     }
 }
 
-pub fn audit_line(cx: &Audit, file: &str, number: usize, raw: &[u8], tally: &mut Tally) {
+pub fn audit_line<'a>(
+    cx: &'a Audit,
+    file: &'a str,
+    number: usize,
+    raw: &'a [u8],
+    tally: &mut Tally,
+) {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return;
     }
@@ -61,7 +67,7 @@ pub fn audit_line(cx: &Audit, file: &str, number: usize, raw: &[u8], tally: &mut
         file,
         number,
         raw,
-        name_pointer: String::new(),
+        name_pointer: "",
         view: None,
     };
     let record = match serde_json::from_slice::<Value>(raw) {
@@ -134,21 +140,21 @@ fn invalid(
     tally.push(d);
 }
 
-fn audit_record(
-    cx: &Audit,
-    site: &mut Site<'_>,
+fn audit_record<'a>(
+    cx: &'a Audit,
+    site: &mut Site<'a>,
     mut record: Map<String, Value>,
     tally: &mut Tally,
 ) {
-    let Some(event_key) = cx
+    let Some((event_key, name_pointer)) = cx
         .event_fields
         .iter()
-        .find(|f| record.contains_key(f.as_str()))
+        .find(|(f, _)| record.contains_key(f.as_str()))
     else {
         let names = cx
             .event_fields
             .iter()
-            .map(|f| format!("`{f}`"))
+            .map(|(f, _)| format!("`{f}`"))
             .collect::<Vec<_>>()
             .join(" or ");
         let message = format!("line {} has no event name ({names})", site.number);
@@ -160,18 +166,15 @@ fn audit_record(
             "name the field holding the event name with `--event-field`",
         );
     };
-    site.name_pointer = format!("/{}", escape(event_key));
-    let Some(name) = record
-        .get(event_key.as_str())
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-    else {
-        let pointer = site.name_pointer.clone();
+    site.name_pointer = name_pointer;
+    // Taken out of the record: the name is not a payload property of a flat record.
+    let Some(Value::String(name)) = record.remove(event_key.as_str()) else {
+        let pointer = site.name_pointer;
         if tally.admit(Code::InvalidPayload, "", site.file) {
             let d = site
                 .at(
                     Code::InvalidPayload,
-                    &pointer,
+                    pointer,
                     false,
                     format!(
                         "the event name `{pointer}` on line {} is not a string",
@@ -190,30 +193,26 @@ fn audit_record(
     let (prefix, payload) = match cx
         .payload_fields
         .iter()
-        .find(|f| record.contains_key(f.as_str()))
+        .find(|(f, _)| record.contains_key(f.as_str()))
     {
-        Some(field) => match record.remove(field.as_str()) {
-            Some(Value::Object(payload)) => (format!("/{}", escape(field)), payload),
+        Some((field, pointer)) => match record.remove(field.as_str()) {
+            Some(Value::Object(payload)) => (pointer.as_str(), payload),
             _ => {
-                let pointer = format!("/{}", escape(field));
                 if tally.admit(Code::InvalidPayload, "", site.file) {
                     let d = site
-                        .at(Code::InvalidPayload, &pointer, false, format!("the payload `{pointer}` of event `{name}` on line {} is not an object", site.number))
+                        .at(Code::InvalidPayload, pointer, false, format!("the payload `{pointer}` of event `{name}` on line {} is not an object", site.number))
                         .with_label("not an object");
                     tally.push(d);
                 }
                 return;
             }
         },
-        None => {
-            record.remove(event_key.as_str());
-            (String::new(), record)
-        }
+        None => ("", record),
     };
     consent_state(cx, site, spec, tally);
     for key in payload.keys() {
         if !spec.properties.contains(key) {
-            undeclared_field(site, spec, &prefix, key, tally);
+            undeclared_field(site, spec, prefix, key, tally);
         }
     }
     let payload = Value::Object(payload);
@@ -313,9 +312,9 @@ fn consent_state(cx: &Audit, site: &mut Site<'_>, spec: &EventSpec, tally: &mut 
         return;
     }
     let declared = &spec.policy.levels[level].id;
-    let pointer = site.name_pointer.clone();
+    let pointer = site.name_pointer;
     let mut d = site
-        .at(Code::ConsentStateMismatch, &pointer, false, format!("event `{}` is collected at `{declared}`, but the capture was made under consent `{state}`", spec.name))
+        .at(Code::ConsentStateMismatch, pointer, false, format!("event `{}` is collected at `{declared}`, but the capture was made under consent `{state}`", spec.name))
         .with_label(format!("collected at `{declared}`"))
         .with_help(format!("under consent `{state}` only events declared at `{state}` or lower may be sent; check the consent state before sending `{}`", spec.name));
     if let Some(consent) = &spec.consent {
@@ -334,11 +333,11 @@ fn undeclared_event(cx: &Audit, site: &mut Site<'_>, name: &str, tally: &mut Tal
         return;
     }
     let hint = suggest::hint(name, cx.catalog.events.keys().map(String::as_str));
-    let pointer = site.name_pointer.clone();
+    let pointer = site.name_pointer;
     let mut d = site
         .at(
             Code::UndeclaredEvent,
-            &pointer,
+            pointer,
             false,
             format!("event `{}` is not declared by any manifest", clip(name)),
         )
