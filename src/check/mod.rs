@@ -8,6 +8,7 @@
 pub mod date;
 pub mod event_schema;
 pub mod field;
+pub mod glean;
 mod limits;
 mod suppress;
 

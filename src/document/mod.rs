@@ -39,6 +39,8 @@ pub enum Kind {
     Manifest,
     Config,
     EventSchema,
+    /// A Mozilla Glean `metrics.yaml` (`$schema: moz://mozilla.org/schemas/glean/metrics/…`).
+    GleanMetrics,
 }
 
 impl Kind {
@@ -51,6 +53,9 @@ impl Kind {
                 "Config" => Some(Kind::Config),
                 _ => None,
             };
+        }
+        if crate::sources::glean::is_metrics_file(root) {
+            return Some(Kind::GleanMetrics);
         }
         let schema = root.get("$schema").and_then(Node::as_str)?;
         is_json_schema_uri(schema).then_some(Kind::EventSchema)

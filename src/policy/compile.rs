@@ -4,6 +4,7 @@
 //! diagnostics explaining why there is none. Every id a policy uses is resolved here, with
 //! a "did you mean" for the ones that do not exist, so checking never meets an unknown id.
 
+use super::sources::{self, Sources};
 use super::table::{ConsentLevel, Defaults, Effect, LimitSet, Policy, Rule, Unclassified};
 use super::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId};
 use crate::builtin;
@@ -375,7 +376,17 @@ fn build(
         }
     }
 
-    Some(Policy::new(
+    // Source mappings: the last layer that declares one wins, whole.
+    let mut sources = Sources::default();
+    if let Some((layer, decl)) = layers
+        .iter()
+        .rev()
+        .find_map(|l| l.doc.sources.glean.as_ref().map(|g| (l, g)))
+    {
+        sources.glean = Some(sources::resolve_glean(&layer.source, decl, &resolver, out));
+    }
+
+    let mut policy = Policy::new(
         top.doc.id.value.clone(),
         top.doc.title.clone(),
         reference.to_owned(),
@@ -387,7 +398,9 @@ fn build(
         per_level,
         taxonomy,
         rules,
-    ))
+    );
+    policy.sources = sources;
+    Some(policy)
 }
 
 fn merge_limits(into: &mut LimitSet, from: &doc::LimitSet, source: &Arc<SourceFile>) {
@@ -448,8 +461,8 @@ fn load_taxonomy(
     }
 }
 
-/// Resolves the ids a rule uses against the merged policy.
-struct Resolver<'a> {
+/// Resolves the ids a rule (or a source mapping) uses against the merged policy.
+pub(super) struct Resolver<'a> {
     levels: &'a [ConsentLevel],
     purposes: Option<&'a [String]>,
     taxonomy: &'a Taxonomy,
@@ -476,7 +489,7 @@ impl Resolver<'_> {
         );
     }
 
-    fn level(
+    pub(super) fn level(
         &self,
         source: &Arc<SourceFile>,
         id: &Sp<String>,
@@ -503,7 +516,7 @@ impl Resolver<'_> {
         found
     }
 
-    fn data_type(
+    pub(super) fn data_type(
         &self,
         source: &Arc<SourceFile>,
         id: &Sp<String>,
