@@ -8,11 +8,12 @@
 //! the `data_sensitivity` entry that set the level.
 
 use super::field::FieldSite;
+use super::names::{self, ValueKind};
 use super::{EventSite, FileOutcome, check_fields};
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::document::Sp;
-use crate::policy::Policy;
 use crate::policy::sources::GleanMapping;
+use crate::policy::{Policy, Verdict};
 use crate::source::SourceFile;
 use crate::sources::glean::Metric;
 use std::sync::Arc;
@@ -45,6 +46,7 @@ pub fn check_metrics(source: &Arc<SourceFile>, metrics: &[Metric], policy: &Poli
         for d in &mut out[before..] {
             explain_unmapped(d, metric, &fields, mapping);
         }
+        retarget_names(&mut out, &fields, &site, mapping, policy);
         for d in &mut out {
             d.event.get_or_insert_with(|| metric.event.clone());
         }
@@ -116,23 +118,25 @@ fn event_site<'a>(
 
 /// The metric's own value (unless it is an `event`) and its extras.
 fn fields(source: &Arc<SourceFile>, metric: &Metric, mapping: &GleanMapping) -> Vec<FieldSite> {
-    let field = |name: &Sp<String>, data_type: Option<Sp<String>>| FieldSite {
+    let field = |name: &Sp<String>, glean_type: &str, data_type: Option<Sp<String>>| FieldSite {
         source: Arc::clone(source),
         name: name.value.clone(),
         name_span: name.span,
         data_type,
         identification: None,
+        value: value_kind(glean_type),
     };
     let mut fields = Vec::new();
     match &metric.metric_type {
         Some(t) if t.value == "event" => {}
         Some(t) => fields.push(field(
             &metric.name,
+            &t.value,
             mapping
                 .metric_type(&t.value)
                 .map(|ty| Sp::new(ty.to_owned(), t.span)),
         )),
-        None => fields.push(field(&metric.name, None)),
+        None => fields.push(field(&metric.name, "", None)),
     }
     for extra in &metric.extras {
         let (glean_type, span) = extra
@@ -141,12 +145,83 @@ fn fields(source: &Arc<SourceFile>, metric: &Metric, mapping: &GleanMapping) -> 
             .map_or(("string", extra.name.span), |t| (t.value.as_str(), t.span));
         fields.push(field(
             &extra.name,
+            glean_type,
             mapping
                 .extra_type(glean_type)
                 .map(|ty| Sp::new(ty.to_owned(), span)),
         ));
     }
     fields
+}
+
+/// What a Glean value can be: counters, quantities, timings and distributions are
+/// numbers (a metric `tabs_open_url` counts URLs opened; it holds no URL).
+fn value_kind(glean_type: &str) -> ValueKind {
+    match glean_type {
+        "boolean" | "labeled_boolean" => ValueKind::Boolean,
+        "string" | "string_list" | "labeled_string" | "text" | "url" | "uuid" | "object" | "" => {
+            ValueKind::Any
+        }
+        _ => ValueKind::Number,
+    }
+}
+
+/// A Glean field cannot be given a data type of its own: its metric's `data_sensitivity`
+/// is what a Glean author can change. So a suspicious name is reported only when the
+/// metric's level would not allow what the name suggests, and the help names the
+/// `data_sensitivity` that would.
+fn retarget_names(
+    out: &mut Vec<Diagnostic>,
+    fields: &[FieldSite],
+    site: &EventSite<'_>,
+    mapping: &GleanMapping,
+    policy: &Policy,
+) {
+    out.retain_mut(|d| {
+        if d.code != Code::SuspiciousClassification {
+            return true;
+        }
+        let Some(field) = fields.iter().find(|f| Some(&f.name) == d.field.as_ref()) else {
+            return true;
+        };
+        let Some(hint) = names::suggestion(&field.name, field.value) else {
+            return true;
+        };
+        let Some(ty) = policy.taxonomy.get(hint.data_type) else {
+            return true;
+        };
+        let permitted_at = |level| {
+            matches!(
+                policy.decide(ty, policy.defaults.identification, site.context(level)),
+                Verdict::Permitted(_)
+            )
+        };
+        if site.level.is_some_and(permitted_at) {
+            return false;
+        }
+        let needed = (0..policy.levels.len()).find(|&l| permitted_at(l));
+        let sensitivity = needed.and_then(|l| {
+            mapping
+                .data_sensitivity
+                .iter()
+                .find(|(_, level)| *level == l)
+                .map(|(name, _)| name.as_str())
+        });
+        d.help = Some(match sensitivity {
+            Some(s) => format!(
+                "if it holds {}, the metric's `data_sensitivity` must include `{s}` (policy `{}` allows `{}` from there); if the name misleads, suppress `suspicious-classification` in the config",
+                hint.what, policy.id, hint.data_type
+            ),
+            None => format!(
+                "if it holds {}, policy `{}` does not allow it (`{}`) at any level; if the name misleads, suppress `suspicious-classification` in the config",
+                hint.what, policy.id, hint.data_type
+            ),
+        });
+        if let Some(consent) = &site.consent_label {
+            d.related.push(consent.clone());
+        }
+        true
+    });
 }
 
 /// An unclassified Glean field is a type the mapping lacks: say which, and where to add it.

@@ -10,6 +10,7 @@ pub mod event_schema;
 pub mod field;
 pub mod glean;
 mod limits;
+pub mod names;
 mod suppress;
 
 use crate::diagnostic::{Code, Diagnostic, Label};
@@ -139,6 +140,7 @@ fn check_event(
             name_span: f.name.span,
             data_type: f.data_type.clone(),
             identification: f.identification.clone(),
+            value: names::ValueKind::Any,
         })
         .collect();
     if let Some(schema) = &event.schema {
@@ -189,6 +191,9 @@ fn check_fields(
             continue;
         }
         if let Some(d) = field::check_field(policy, site, f) {
+            out.push(d);
+        }
+        if let Some(d) = field::check_name(policy, site, f) {
             out.push(d);
         }
     }

@@ -62,9 +62,15 @@ impl Kind {
     }
 }
 
-/// Whether `$schema` names one of the JSON Schema drafts.
+/// Whether `$schema` names one of the JSON Schema drafts, or Snowplow's self-describing
+/// meta-schema (draft-04 plus a `self` block; Iglu Central's schemas use it).
 pub fn is_json_schema_uri(uri: &str) -> bool {
-    uri.contains("json-schema.org/")
+    uri.contains("json-schema.org/") || is_iglu_self_describing(uri)
+}
+
+/// Snowplow's self-describing JSON Schema meta-schema, which extends draft-04.
+pub fn is_iglu_self_describing(uri: &str) -> bool {
+    uri.contains("iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/")
 }
 
 /// A string at `key`, with its span.
