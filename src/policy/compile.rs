@@ -16,6 +16,7 @@ use crate::load::schema_check::Format;
 use crate::load::{self, Limits};
 use crate::project;
 use crate::source::SourceFile;
+use crate::sources::fideslang;
 use crate::suggest;
 use std::collections::HashMap;
 use std::path::Path;
@@ -274,8 +275,16 @@ fn build(
     let taxonomy_ref = merged
         .taxonomy
         .map(|(layer, t)| {
+            let reference = match t.value.strip_prefix(fideslang::PREFIX) {
+                Some(path) => format!(
+                    "{}{}",
+                    fideslang::PREFIX,
+                    resolve_relative(&layer.source.name, path)
+                ),
+                None => resolve_relative(&layer.source.name, &t.value),
+            };
             (
-                resolve_relative(&layer.source.name, &t.value),
+                reference,
                 Some(Label::new(&layer.source, t.span, "taxonomy named here")),
             )
         })
@@ -427,6 +436,9 @@ fn load_taxonomy(
     limits: &Limits,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Arc<SourceFile>, TypeDecl)>> {
+    if let Some(path) = reference.strip_prefix(fideslang::PREFIX) {
+        return load_fideslang(path, via, limits, out);
+    }
     let source = match builtin::name(reference) {
         Some(name) => builtin::taxonomy(name).ok_or_else(|| {
             Diagnostic::new(
@@ -459,6 +471,40 @@ fn load_taxonomy(
             None
         }
     }
+}
+
+/// A fideslang data-categories file as taxonomy types (`taxonomy: fideslang:PATH`).
+fn load_fideslang(
+    path: &str,
+    via: Option<Label>,
+    limits: &Limits,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<(Arc<SourceFile>, TypeDecl)>> {
+    let loaded = load::read_source(Path::new(path), path, limits)
+        .and_then(|source| load::parse(&source, limits).map(|root| (source, root)));
+    let problem = match loaded {
+        Ok((source, root)) if fideslang::is_data_categories(&root) => {
+            return Some(
+                fideslang::read(&root)
+                    .into_iter()
+                    .map(|t| (Arc::clone(&source), t))
+                    .collect(),
+            );
+        }
+        Ok((source, root)) => Diagnostic::at(
+            Code::InvalidValue,
+            &source,
+            root.span,
+            format!("`{path}` is not a fideslang data-categories file"),
+        )
+        .with_help("a fideslang taxonomy has a top-level `data_category:` list (fideslang's data_files/data_categories.yml)"),
+        Err(problem) => problem,
+    };
+    out.push(match via {
+        Some(via) => problem.with_related(via),
+        None => problem,
+    });
+    None
 }
 
 /// Resolves the ids a rule (or a source mapping) uses against the merged policy.

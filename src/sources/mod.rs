@@ -6,4 +6,5 @@
 //! events map onto consent levels and data types is not decided here: the policy declares
 //! it (`sources:` in a policy, compiled in `policy::sources`), and `check` applies it.
 
+pub mod fideslang;
 pub mod glean;
