@@ -209,11 +209,11 @@ fn retarget_names(
         });
         d.help = Some(match sensitivity {
             Some(s) => format!(
-                "if it holds {}, the metric's `data_sensitivity` must include `{s}` (policy `{}` allows `{}` from there); if the name misleads, suppress `suspicious-classification` in the config",
+                "if it holds {}, the metric's `data_sensitivity` must include `{s}` (policy `{}` allows `{}` from there); if the name misleads, accept the finding in a baseline, or turn `suspicious-classification` off in consentlint.yaml",
                 hint.what, policy.id, hint.data_type
             ),
             None => format!(
-                "if it holds {}, policy `{}` does not allow it (`{}`) at any level; if the name misleads, suppress `suspicious-classification` in the config",
+                "if it holds {}, policy `{}` does not allow it (`{}`) at any level; if the name misleads, accept the finding in a baseline, or turn `suspicious-classification` off in consentlint.yaml",
                 hint.what, policy.id, hint.data_type
             ),
         });
