@@ -44,7 +44,7 @@ pub fn check_metrics(source: &Arc<SourceFile>, metrics: &[Metric], policy: &Poli
         let before = out.len();
         check_fields(policy, &site, &fields, &mut out);
         for d in &mut out[before..] {
-            explain_unmapped(d, metric, &fields, mapping);
+            explain_unmapped(d, metric, mapping);
         }
         retarget_names(&mut out, &fields, &site, mapping, policy);
         for d in &mut out {
@@ -225,13 +225,15 @@ fn retarget_names(
 }
 
 /// An unclassified Glean field is a type the mapping lacks: say which, and where to add it.
-fn explain_unmapped(d: &mut Diagnostic, metric: &Metric, fields: &[FieldSite], map: &GleanMapping) {
+fn explain_unmapped(d: &mut Diagnostic, metric: &Metric, map: &GleanMapping) {
     if d.code != Code::UnclassifiedField {
         return;
     }
-    let is_value = fields
-        .first()
-        .is_some_and(|f| Some(&f.name) == d.field.as_ref() && f.name == metric.name.value);
+    let is_event = metric
+        .metric_type
+        .as_ref()
+        .is_some_and(|t| t.value == "event");
+    let is_value = !is_event && d.field.as_ref() == Some(&metric.name.value);
     let help = if is_value {
         match &metric.metric_type {
             Some(t) => format!(

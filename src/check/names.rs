@@ -345,6 +345,35 @@ pub fn tokens(segment: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Arbitrary text, and names built from sensitive words, their look-alikes and
+    /// separators (`userIp.unzip_Email-count`), so that matches are frequent.
+    fn name_strategy() -> impl Strategy<Value = String> {
+        let words = prop::sample::select(vec![
+            "email", "Email", "ip", "IP", "Address", "url", "URL", "user", "Name", "zip", "unzip",
+            "tip", "count", "id", "Id", "lat", "token", "type", "_", ".", "-", "[]",
+        ]);
+        prop_oneof![
+            "\\PC{0,40}",
+            prop::collection::vec(words, 0..8).prop_map(|w| w.concat()),
+        ]
+    }
+
+    proptest! {
+        /// Any name, however odd: no panic, and a term is only ever made of whole tokens
+        /// of the name's last two segments.
+        #[test]
+        fn a_term_is_made_of_whole_tokens_of_the_name(name in name_strategy()) {
+            if let Some(found) = suggestion(&name, ValueKind::Any) {
+                let segments: Vec<&str> = name.split(['.', '/']).filter(|s| !s.is_empty()).collect();
+                let tail = segments.iter().rev().take(2).flat_map(|s| tokens(s)).collect::<Vec<_>>();
+                for word in found.term.split('_') {
+                    prop_assert!(tail.iter().any(|t| t == word), "{word} not a token of {name}");
+                }
+            }
+        }
+    }
 
     fn term(name: &str) -> Option<String> {
         suggestion(name, ValueKind::Any).map(|s| s.term)
