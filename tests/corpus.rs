@@ -18,6 +18,21 @@ fn consentlint(args: &[&str]) -> (String, i32) {
     )
 }
 
+/// Check unannotated JSON Schemas with the default policy and `unclassified: allow`, so
+/// that what remains is what the heuristics and the structural checks say.
+fn check_unannotated(dir: &str) -> (String, i32, serde_json::Value) {
+    let (json, code) = consentlint(&[
+        "check",
+        dir,
+        "--policy",
+        "tests/corpus/unclassified-allow.yaml",
+        "--format",
+        "json",
+    ]);
+    let report = serde_json::from_str(&json).expect("JSON report");
+    (json, code, report)
+}
+
 fn findings(json: &str, strip: &str) -> Vec<String> {
     let report: serde_json::Value = serde_json::from_str(json).expect("JSON report");
     let mut out: Vec<String> = report["diagnostics"]
@@ -90,16 +105,8 @@ fn glean_metrics_corpus_findings_are_the_ones_the_readme_explains() {
 #[test]
 fn sensitive_names_in_mozilla_pipeline_schemas() {
     let dir = format!("{CORPUS}/mozilla-pipeline-schemas/");
-    let (json, code) = consentlint(&[
-        "check",
-        &dir,
-        "--policy",
-        "tests/corpus/unclassified-allow.yaml",
-        "--format",
-        "json",
-    ]);
+    let (json, code, report) = check_unannotated(&dir);
     assert_eq!(code, 0, "only warnings");
-    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
     let mut flagged: Vec<String> = report["diagnostics"]
         .as_array()
         .expect("diagnostics")
@@ -153,4 +160,36 @@ fn a_policy_over_the_fideslang_default_taxonomy() {
     ]);
     assert_eq!(code, 0);
     insta::assert_snapshot!("taxonomy_fideslang", out);
+}
+
+#[test]
+fn iglu_central_is_walked_and_read_as_draft_04() {
+    let dir = format!("{CORPUS}/iglu-central/");
+    let (json, code, report) = check_unannotated(&dir);
+    assert_eq!(code, 2, "the corpus has duplicate keys and remote refs");
+    assert_eq!(report["summary"]["files"], 660);
+    assert_eq!(report["summary"]["fields"], 9672);
+    let mut errors: Vec<String> = findings(&json, &format!("{dir}schemas/"))
+        .into_iter()
+        .filter(|f| !f.contains(" suspicious-classification ") && !f.contains(" open-schema "))
+        .map(|f| {
+            f.split(':').next().unwrap_or("").to_owned() + " " + f.split(' ').nth(1).unwrap_or("")
+        })
+        .collect();
+    errors.dedup();
+    let es = "com.snowplowanalytics.snowplow/elasticsearch_enriched_event/jsonschema";
+    assert_eq!(
+        errors,
+        [
+            "com.snowplowanalytics.sauna.commands/command/jsonschema/1-0-0 unresolved-ref"
+                .to_owned(),
+            "com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0 unresolved-ref".to_owned(),
+            format!("{es}/1-0-1 duplicate-key"),
+            format!("{es}/2-0-0 duplicate-key"),
+        ]
+    );
+    let count = |code: &str| json.matches(&format!("\"code\": \"{code}\"")).count();
+    assert_eq!(count("duplicate-key"), 32);
+    assert_eq!(count("unresolved-ref"), 3);
+    assert_eq!(count("suspicious-classification"), 849);
 }
