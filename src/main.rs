@@ -1,5 +1,7 @@
 //! The `consentlint` command line: parse flags, run, render, exit 0 / 1 / 2.
 
+mod audit_cli;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use consentlint::check::date::Date;
 use consentlint::diagnostic::{Category, Code, Diagnostic, Severity};
@@ -34,6 +36,11 @@ enum Command {
         #[arg(long, value_name = "POLICY", default_value = "builtin:default")]
         policy: String,
     },
+    /// Auditor tools for policies: lint, compile (the decision table), diff.
+    #[command(subcommand)]
+    Policy(audit_cli::PolicyCommand),
+    /// Explain the verdict on one data type at one consent level, rule by rule.
+    Explain(audit_cli::ExplainArgs),
     /// Print the documentation of a diagnostic code (all codes without an argument).
     ExplainCode {
         /// The code, e.g. `consent-too-low`.
@@ -70,13 +77,13 @@ struct CheckArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Human,
     Json,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FailOn {
+pub(crate) enum FailOn {
     Error,
     Warning,
     Info,
@@ -99,6 +106,8 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
         Some(Command::Taxonomy { policy }) => taxonomy(&policy),
+        Some(Command::Policy(command)) => audit_cli::policy(command),
+        Some(Command::Explain(args)) => audit_cli::explain(args),
         None => {
             eprintln!(
                 "consentlint: no command given; try `consentlint check examples/` or `consentlint --help`"
@@ -132,15 +141,7 @@ fn explain(code: Option<&str>) -> ExitCode {
 }
 
 fn taxonomy(reference: &str) -> ExitCode {
-    let (policy, problems) = consentlint::policy::compile(reference, &Limits::default());
-    if !problems.is_empty() {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        eprint!(
-            "{}",
-            human::render(&problems, human::Style { color, width: 100 })
-        );
-    }
-    match policy {
+    match audit_cli::load_policy(reference) {
         Some(policy) => {
             print_or_exit(&render::taxonomy::render(&policy));
             ExitCode::SUCCESS
@@ -203,7 +204,7 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 /// 2 for unreadable or invalid input, else 1 for findings at or above `--fail-on`, else 0.
-fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
+pub(crate) fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
     if diagnostics
         .iter()
         .any(|d| d.code.category() == Category::Input && d.severity == Severity::Error)
@@ -223,7 +224,7 @@ fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
 }
 
 /// Write to stdout; a closed pipe (`| head`) ends the program quietly.
-fn print_or_exit(text: &str) {
+pub(crate) fn print_or_exit(text: &str) {
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(text.as_bytes())

@@ -4,7 +4,9 @@
 //! diagnostics explaining why there is none. Every id a policy uses is resolved here, with
 //! a "did you mean" for the ones that do not exist, so checking never meets an unknown id.
 
-use super::table::{ConsentLevel, Defaults, Effect, LimitSet, Policy, Rule, Unclassified};
+use super::table::{
+    ConsentLevel, Defaults, Effect, LimitSet, Policy, Provenance, Rule, Selector, Unclassified,
+};
 use super::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId};
 use crate::builtin;
 use crate::diagnostic::{Code, Diagnostic, Label, Severity};
@@ -17,7 +19,6 @@ use crate::project;
 use crate::source::SourceFile;
 use crate::suggest;
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 /// A policy file in an `extends` chain, read and validated.
@@ -90,7 +91,7 @@ fn read(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic>
                 hint
             })
         }),
-        None => load::read_source(Path::new(reference), reference, limits),
+        None => load::read_reference(reference, limits),
     }
 }
 
@@ -159,6 +160,8 @@ fn collect_layers(
 fn resolve_relative(from: &str, reference: &str) -> String {
     if builtin::name(reference).is_some() {
         reference.to_owned()
+    } else if let Some(joined) = load::git::join(from, reference) {
+        joined
     } else if builtin::name(from).is_some() {
         // A built-in policy can only extend other built-ins.
         format!("builtin:{reference}")
@@ -375,7 +378,7 @@ fn build(
         }
     }
 
-    Some(Policy::new(
+    let mut policy = Policy::new(
         top.doc.id.value.clone(),
         top.doc.title.clone(),
         reference.to_owned(),
@@ -387,7 +390,37 @@ fn build(
         per_level,
         taxonomy,
         rules,
-    ))
+    );
+    policy.provenance = Provenance {
+        extends: top
+            .doc
+            .extends
+            .iter()
+            .map(|e| {
+                (
+                    resolve_relative(&top.source.name, &e.value),
+                    origin(&top.source, e.span),
+                )
+            })
+            .collect(),
+        loosens: top
+            .doc
+            .loosens
+            .iter()
+            .map(|l| (l.value.clone(), origin(&top.source, l.span)))
+            .collect(),
+        purposes: layers
+            .iter()
+            .rev()
+            .find_map(|l| l.doc.purposes.as_ref().map(|p| (l, p)))
+            .map(|(l, p)| {
+                p.iter()
+                    .map(|s| (s.value.clone(), origin(&l.source, s.span)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    Some(policy)
 }
 
 fn merge_limits(into: &mut LimitSet, from: &doc::LimitSet, source: &Arc<SourceFile>) {
@@ -426,7 +459,7 @@ fn load_taxonomy(
                 builtin::taxonomy_names().collect::<Vec<_>>().join(", ")
             ))
         }),
-        None => load::read_source(Path::new(reference), reference, limits),
+        None => load::read_reference(reference, limits),
     };
     match load::load_document(source, Format::Taxonomy, limits) {
         Ok(loaded) => {
@@ -549,24 +582,25 @@ impl Resolver<'_> {
         out: &mut Vec<Diagnostic>,
     ) -> Option<Rule> {
         let before = out.len();
-        let types: Vec<TypeId> = decl
-            .selector
-            .types
-            .iter()
-            .filter_map(|t| self.data_type(source, t, out))
-            .collect();
-        let except: Vec<TypeId> = decl
-            .selector
-            .except
-            .iter()
-            .filter_map(|t| self.data_type(source, t, out))
-            .collect();
-        let classes: Vec<DataClass> = decl
-            .selector
-            .classes
-            .iter()
-            .filter_map(|c| DataClass::parse(&c.value))
-            .collect();
+        let resolve_types =
+            |list: &[Sp<String>], out: &mut Vec<Diagnostic>| -> Vec<(TypeId, Origin)> {
+                list.iter()
+                    .filter_map(|t| Some((self.data_type(source, t, out)?, origin(source, t.span))))
+                    .collect()
+            };
+        let selector = Selector {
+            types: resolve_types(&decl.selector.types, out),
+            except: resolve_types(&decl.selector.except, out),
+            classes: decl
+                .selector
+                .classes
+                .iter()
+                .filter_map(|c| Some((DataClass::parse(&c.value)?, origin(source, c.span))))
+                .collect(),
+        };
+        let types: Vec<TypeId> = selector.types.iter().map(|t| t.0).collect();
+        let except: Vec<TypeId> = selector.except.iter().map(|t| t.0).collect();
+        let classes: Vec<DataClass> = selector.classes.iter().map(|c| c.0).collect();
         let min_consent = match &decl.min_consent {
             Some(l) => self.level(source, l, "min_consent", out).unwrap_or(0),
             None => 0,
@@ -631,6 +665,7 @@ impl Resolver<'_> {
             selector_text: selector_parts.join(", "),
             origin: origin(source, decl.id.span),
             matches,
+            selector,
         })
     }
 }

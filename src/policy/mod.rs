@@ -1,6 +1,9 @@
 //! Stage 3 — policies: the taxonomy, compilation, and the decision table.
 
 pub mod compile;
+pub mod explain;
+pub mod lint;
+pub mod matrix;
 pub mod table;
 pub mod taxonomy;
 

@@ -1,7 +1,10 @@
 //! Stage 5 — rendering diagnostics. Every renderer reads the same [`Diagnostic`] data.
 
+pub mod explain;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod matrix;
 pub mod taxonomy;
 
 use crate::diagnostic::{Diagnostic, Severity};

@@ -57,7 +57,16 @@ impl PolicyCache<'_> {
             Arc::clone(cells.entry(reference.to_owned()).or_default())
         };
         cell.get_or_init(|| {
-            let (policy, problems) = policy::compile(reference, self.limits);
+            let (policy, mut problems) = policy::compile(reference, self.limits);
+            // The policy's own lint, once per policy; `check` shows its errors only
+            // (`policy lint` shows everything).
+            if let Some(policy) = &policy {
+                problems.extend(
+                    policy::lint::lint(policy, self.limits)
+                        .into_iter()
+                        .filter(|d| d.severity == diagnostic::Severity::Error),
+                );
+            }
             self.diagnostics
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())

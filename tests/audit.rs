@@ -1,0 +1,189 @@
+//! The auditor commands (`policy compile|lint|diff`, `explain`, `report`) on the shipped
+//! seed policies and examples: exact exit codes, and every rendered output snapshotted.
+
+use std::process::Command;
+
+const SEEDS: [&str; 6] = [
+    "default",
+    "intune-client-apps",
+    "desktop-analytics",
+    "power-automate",
+    "entra-diagnostic-logs",
+    "skype-teams",
+];
+
+fn consentlint(args: &[&str]) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_consentlint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+fn seed_path(seed: &str) -> String {
+    format!("policies/{seed}.yaml")
+}
+
+#[test]
+fn compile_prints_the_decision_table_of_every_seed() {
+    for seed in SEEDS {
+        let path = seed_path(seed);
+        let (markdown, stderr, code) = consentlint(&["policy", "compile", &path]);
+        assert_eq!(code, 0, "{stderr}");
+        insta::assert_snapshot!(format!("compile_{seed}_markdown"), markdown);
+        let (json, _, code) = consentlint(&["policy", "compile", &path, "--format", "json"]);
+        assert_eq!(code, 0);
+        insta::assert_snapshot!(format!("compile_{seed}_json"), json);
+    }
+    let (html, _, code) = consentlint(&[
+        "policy",
+        "compile",
+        "policies/skype-teams.yaml",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("compile_skype-teams_html", html);
+}
+
+#[test]
+fn the_content_hash_ignores_layout_and_names_but_not_meaning() {
+    let hash = |path: &str| {
+        let (json, stderr, code) = consentlint(&["policy", "compile", path, "--format", "json"]);
+        assert_eq!(code, 0, "{stderr}");
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        doc["content_hash"].as_str().unwrap().to_owned()
+    };
+    let original = std::fs::read_to_string("policies/desktop-analytics.yaml").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let base = hash("builtin:desktop-analytics");
+    assert!(
+        base.starts_with("sha256:") && base.len() == 7 + 64,
+        "{base}"
+    );
+    assert_eq!(hash("policies/desktop-analytics.yaml"), base);
+    // Comments and blank lines move every rule's line: same hash.
+    let moved = write("moved.yaml", &format!("# a comment\n\n{original}"));
+    assert_eq!(hash(&moved), base);
+    // A changed retention limit is a different policy.
+    let changed = original.replacen("max_retention_days: 28", "max_retention_days: 29", 1);
+    assert_ne!(
+        changed, original,
+        "the seed has a retention limit to change"
+    );
+    assert_ne!(hash(&write("changed.yaml", &changed)), base);
+}
+
+#[test]
+fn explain_walks_the_rules_and_names_the_smallest_change() {
+    let cases: [(&str, &[&str], i32); 5] = [
+        (
+            "skype_user_id_census",
+            &[
+                "user.id",
+                "--consent",
+                "census",
+                "--purpose",
+                "support",
+                "--policy",
+                "policies/skype-teams.yaml",
+            ],
+            1,
+        ),
+        (
+            "skype_ip_address_usage",
+            &[
+                "user.ip_address",
+                "--consent",
+                "usage",
+                "--policy",
+                "policies/skype-teams.yaml",
+            ],
+            1,
+        ),
+        (
+            "default_crash_report_optional",
+            &["app.error.crash_report", "--consent", "optional"],
+            0,
+        ),
+        (
+            "default_file_contents",
+            &["content.file", "--consent", "optional"],
+            1,
+        ),
+        (
+            "desktop_analytics_retention",
+            &[
+                "device.os.version",
+                "--consent",
+                "required",
+                "--retention-days",
+                "90",
+                "--policy",
+                "policies/desktop-analytics.yaml",
+            ],
+            1,
+        ),
+    ];
+    for (name, args, exit) in cases {
+        let mut full = vec!["explain"];
+        full.extend_from_slice(args);
+        let (text, stderr, code) = consentlint(&full);
+        assert_eq!(code, exit, "{name}: {stderr}{text}");
+        insta::assert_snapshot!(format!("explain_{name}"), text);
+    }
+}
+
+#[test]
+fn explain_refuses_unknown_types_and_levels() {
+    let (_, stderr, code) = consentlint(&["explain", "user.emial", "--consent", "required"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `user.email`?"), "{stderr}");
+    let (_, stderr, code) = consentlint(&["explain", "user.email", "--consent", "census"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("levels, lowest first: required, optional"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn lint_reports_on_every_seed_policy() {
+    let paths: Vec<String> = SEEDS.iter().map(|s| seed_path(s)).collect();
+    let mut args = vec!["policy", "lint"];
+    args.extend(paths.iter().map(String::as_str));
+    let (human, stderr, code) = consentlint(&args);
+    // The seeds have infos and one warning (a redundant grant), and no error.
+    assert_eq!(code, 0, "{stderr}{human}");
+    insta::assert_snapshot!("lint_seeds", human);
+    args.extend(["--format", "json"]);
+    let (json, _, _) = consentlint(&args);
+    insta::assert_snapshot!("lint_seeds_json", json);
+    args.extend(["--fail-on", "warning"]);
+    assert_eq!(
+        consentlint(&args).2,
+        1,
+        "the warning fails with --fail-on warning"
+    );
+}
+
+#[test]
+fn lint_of_a_broken_policy_exits_2() {
+    let (stdout, _, code) = consentlint(&[
+        "policy",
+        "lint",
+        "tests/fixtures/codes/unknown-id/policy.yaml",
+    ]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("unknown-id"), "{stdout}");
+}
