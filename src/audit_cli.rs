@@ -10,6 +10,7 @@ use consentlint::policy::matrix::Matrix;
 use consentlint::policy::{Identification, Policy};
 use consentlint::render::{self, Summary, human};
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
@@ -19,6 +20,22 @@ pub enum PolicyCommand {
     Lint(LintArgs),
     /// Print a policy's decision table: every data type × consent level, with the rules behind each cell.
     Compile(CompileArgs),
+    /// Compare two versions of a policy cell by cell: what became looser, what tighter.
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The old version: a path, `builtin:NAME` or `git:REV:path`.
+    old: String,
+    /// The new version: a path, `builtin:NAME` or `git:REV:path`.
+    new: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with 1 when anything became looser (so CI can require a reviewer).
+    #[arg(long)]
+    fail_on_loosen: bool,
 }
 
 #[derive(Args)]
@@ -51,6 +68,27 @@ enum TableFormat {
 }
 
 #[derive(Args)]
+pub struct ReportArgs {
+    /// Manifests, or directories to walk for them.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// The policy to report against: a path or `builtin:NAME`. Overrides a manifest's `policy:`.
+    #[arg(long, value_name = "POLICY")]
+    policy: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    format: ReportFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Markdown,
+    Html,
+    Csv,
+    Json,
+}
+
+#[derive(Args)]
 pub struct ExplainArgs {
     /// The data type, e.g. `user.id`.
     #[arg(value_name = "TYPE")]
@@ -76,6 +114,7 @@ pub fn policy(command: PolicyCommand) -> ExitCode {
     match command {
         PolicyCommand::Lint(args) => lint(args),
         PolicyCommand::Compile(args) => compile(args),
+        PolicyCommand::Diff(args) => diff(args),
     }
 }
 
@@ -144,6 +183,56 @@ fn compile(args: CompileArgs) -> ExitCode {
     };
     print_or_exit(&text);
     ExitCode::SUCCESS
+}
+
+fn diff(args: DiffArgs) -> ExitCode {
+    let (Some(old), Some(new)) = (load_policy(&args.old), load_policy(&args.new)) else {
+        return ExitCode::from(2);
+    };
+    let changes = consentlint::policy::diff::diff(&old, &new);
+    let text = match args.format {
+        Format::Human => render::diff::human(&old, &new, &changes),
+        Format::Json => render::diff::json(&old, &new, &changes),
+    };
+    print_or_exit(&text);
+    let loosened = changes
+        .iter()
+        .any(|c| c.direction == consentlint::policy::diff::Direction::Looser);
+    if args.fail_on_loosen && loosened {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The inventory on stdout; problems reading inputs on stderr, and exit 2 when there were any.
+pub fn report(args: ReportArgs) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let inventory = consentlint::report::build(&consentlint::report::Options {
+        paths: args.paths,
+        policy: args.policy,
+        limits: Limits::default(),
+        project_root: consentlint::run::find_project_root(&cwd),
+    });
+    if !inventory.diagnostics.is_empty() {
+        eprint!("{}", human::render(&inventory.diagnostics, stderr_style()));
+    }
+    let text = match args.format {
+        ReportFormat::Markdown => render::report::markdown(&inventory),
+        ReportFormat::Html => render::report::html(&inventory),
+        ReportFormat::Csv => render::report::csv(&inventory),
+        ReportFormat::Json => render::report::json(&inventory),
+    };
+    print_or_exit(&text);
+    let input_error = inventory.diagnostics.iter().any(|d| {
+        d.code.category() == consentlint::diagnostic::Category::Input
+            && d.severity == consentlint::diagnostic::Severity::Error
+    });
+    if input_error {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Exit 0 when the type is permitted, 1 when not, 2 on bad input.

@@ -41,6 +41,8 @@ enum Command {
     Policy(audit_cli::PolicyCommand),
     /// Explain the verdict on one data type at one consent level, rule by rule.
     Explain(audit_cli::ExplainArgs),
+    /// The data inventory: per consent level, every data type collected, by which apps and events.
+    Report(audit_cli::ReportArgs),
     /// Print the documentation of a diagnostic code (all codes without an argument).
     ExplainCode {
         /// The code, e.g. `consent-too-low`.
@@ -108,6 +110,7 @@ fn main() -> ExitCode {
         Some(Command::Taxonomy { policy }) => taxonomy(&policy),
         Some(Command::Policy(command)) => audit_cli::policy(command),
         Some(Command::Explain(args)) => audit_cli::explain(args),
+        Some(Command::Report(args)) => audit_cli::report(args),
         None => {
             eprintln!(
                 "consentlint: no command given; try `consentlint check examples/` or `consentlint --help`"

@@ -187,3 +187,177 @@ fn lint_of_a_broken_policy_exits_2() {
     assert_eq!(code, 2, "{stdout}");
     assert!(stdout.contains("unknown-id"), "{stdout}");
 }
+
+#[test]
+fn diff_compares_every_seed_with_the_default_policy() {
+    for seed in SEEDS.iter().skip(1) {
+        let path = seed_path(seed);
+        let (text, stderr, code) = consentlint(&["policy", "diff", "builtin:default", &path]);
+        assert_eq!(code, 0, "{stderr}");
+        insta::assert_snapshot!(format!("diff_default_to_{seed}"), text);
+    }
+    let (json, _, _) = consentlint(&[
+        "policy",
+        "diff",
+        "builtin:default",
+        "policies/skype-teams.yaml",
+        "--format",
+        "json",
+    ]);
+    insta::assert_snapshot!("diff_default_to_skype-teams_json", json);
+}
+
+#[test]
+fn diff_lists_loosenings_with_their_rules_and_fails_on_them_when_asked() {
+    let base = "tests/fixtures/codes/loosens-base/base.yaml";
+    let child = "tests/fixtures/codes/loosens-base/policy.yaml";
+    let (text, _, code) = consentlint(&["policy", "diff", base, child]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("diff_loosens_base", text);
+    assert_eq!(
+        consentlint(&["policy", "diff", base, child, "--fail-on-loosen"]).2,
+        1
+    );
+    // The other way round everything is tighter: nothing to fail on.
+    let (text, _, code) = consentlint(&["policy", "diff", child, base, "--fail-on-loosen"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("looser (0):"), "{text}");
+    assert!(text.contains("[less-identifiable]"), "{text}");
+}
+
+#[test]
+fn diff_sees_new_regions_and_longer_retention() {
+    let original = std::fs::read_to_string("policies/desktop-analytics.yaml").unwrap();
+    let looser = original
+        .replacen("max_retention_days: 28", "max_retention_days: 90", 1)
+        .replacen("regions: [us]", "regions: [us, eu]", 1);
+    assert_ne!(looser, original);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desktop-analytics.yaml");
+    std::fs::write(&path, looser).unwrap();
+    let (json, stderr, code) = consentlint(&[
+        "policy",
+        "diff",
+        "policies/desktop-analytics.yaml",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on-loosen",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let kinds: Vec<(&str, &str)> = doc["looser"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["kind"].as_str().unwrap(), c["detail"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("new-region", "regions: `eu` now allowed"),
+            ("longer-retention", "retention limit 90 days (was 28 days)"),
+        ]
+    );
+    assert_eq!(doc["tighter"], serde_json::json!([]));
+}
+
+#[test]
+fn diff_reads_git_revisions_and_says_when_it_cannot() {
+    let (text, stderr, code) = consentlint(&[
+        "policy",
+        "diff",
+        "git:HEAD:policies/skype-teams.yaml",
+        "builtin:skype-teams",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        text.contains("(git:HEAD:policies/skype-teams.yaml)"),
+        "{text}"
+    );
+    let (_, stderr, code) = consentlint(&[
+        "policy",
+        "diff",
+        "git:HEAD:policies/no-such-policy.yaml",
+        "builtin:skype-teams",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot read `git:HEAD:policies/no-such-policy.yaml`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn report_inventories_the_shipped_examples_in_every_format() {
+    for (format, name) in [
+        ("markdown", "report_examples_markdown"),
+        ("csv", "report_examples_csv"),
+        ("json", "report_examples_json"),
+        ("html", "report_examples_html"),
+    ] {
+        let (text, stderr, code) = consentlint(&["report", "examples/", "--format", format]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.is_empty(), "{stderr}");
+        insta::assert_snapshot!(name, text);
+    }
+}
+
+#[test]
+fn the_html_report_is_one_self_contained_page() {
+    let (html, _, _) = consentlint(&["report", "examples/", "--format", "html"]);
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.trim_end().ends_with("</html>"));
+    // Nothing fetched from anywhere: no scripts, no external stylesheets, images or fonts.
+    for external in [
+        "<script", "<link", "src=", "@import", "url(", "http://", "https://",
+    ] {
+        assert!(
+            !html.contains(external),
+            "the report refers to `{external}`"
+        );
+    }
+    // One section per policy the examples use, each linked from the top.
+    for seed in SEEDS {
+        assert!(
+            html.contains(&format!("<a href=\"#policy-{seed}\">")),
+            "{seed}"
+        );
+        assert!(
+            html.contains(&format!("<h2 id=\"policy-{seed}\">")),
+            "{seed}"
+        );
+    }
+    // Values from the manifests are escaped, never markup.
+    assert!(!html.contains("<quicknotes"), "app ids are text");
+}
+
+#[test]
+fn report_counts_fields_the_policy_does_not_permit() {
+    let (json, _, code) = consentlint(&["report", "demo/notes-app", "--format", "json"]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut flagged: Vec<(String, String, u64)> = Vec::new();
+    for level in doc["policies"][0]["levels"].as_array().unwrap() {
+        for row in level["data"].as_array().unwrap() {
+            if row["not_permitted"].as_u64().unwrap() > 0 {
+                flagged.push((
+                    level["id"].as_str().unwrap().to_owned(),
+                    row["data_type"].as_str().unwrap().to_owned(),
+                    row["not_permitted"].as_u64().unwrap(),
+                ));
+            }
+        }
+    }
+    // The demo's deliberate mistakes (see README): a device id sent identified, an email,
+    // a crash report at `required`.
+    insta::assert_debug_snapshot!("report_demo_not_permitted", flagged);
+}
+
+#[test]
+fn report_reports_unreadable_inputs_and_exits_2() {
+    let (stdout, stderr, code) = consentlint(&["report", "no/such/dir"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(stdout.starts_with("# Data inventory"), "{stdout}");
+}

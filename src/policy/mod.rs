@@ -1,6 +1,7 @@
 //! Stage 3 — policies: the taxonomy, compilation, and the decision table.
 
 pub mod compile;
+pub mod diff;
 pub mod explain;
 pub mod lint;
 pub mod matrix;

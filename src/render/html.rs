@@ -63,6 +63,9 @@ td.type code { background: none; padding: 0; }
 .summary b { display: block; font-size: 22px; }
 .summary span { color: var(--muted); font-size: 12px; }
 td.examples { color: var(--muted); font-size: 13px; }
+a { color: #0969da; text-decoration: none; }
+a:hover { text-decoration: underline; }
+h2 code { font-size: 18px; }
 ";
 
 #[cfg(test)]

@@ -200,13 +200,21 @@ pub fn cell_text(policy: &Policy, cell: &Cell) -> CellText {
                 let r = &policy.rules[g];
                 r.purposes.is_some() || r.max_retention_days.is_some()
             });
+            // With one grant the rule is named already; with several, say whose condition.
+            let whose = |id: &str| {
+                if grants.len() == 1 {
+                    String::new()
+                } else {
+                    format!("{id}: ")
+                }
+            };
             for &g in grants {
                 let r = &policy.rules[g];
                 if let Some(p) = &r.purposes {
-                    notes.push(format!("{}: purposes {}", r.id, p.join(", ")));
+                    notes.push(format!("{}for {}", whose(&r.id), p.join(", ")));
                 }
                 if let Some(d) = r.max_retention_days {
-                    notes.push(format!("{}: at most {d} days", r.id));
+                    notes.push(format!("{}kept at most {d} days", whose(&r.id)));
                 }
             }
             match max_identification {
@@ -371,7 +379,7 @@ pub fn html(matrix: &Matrix<'_>) -> String {
     for l in level_line(policy) {
         body.push_str(&format!("<li>{}</li>\n", e(&l.replace('`', ""))));
     }
-    body.push_str("</ul>\n<table>\n<thead><tr><th>Data type</th><th>Class</th>");
+    body.push_str("</ul>\n<p class=\"meta\"><span class=\"pill deny\">denied</span> a deny rule applies · <span class=\"pill allow\">allowed</span> a grant applies · <span class=\"pill cond\">amber</span> allowed with conditions (identification, purposes, retention) · <span class=\"pill none\">not granted</span> grants start at a higher level · <span class=\"pill none\">not covered</span> no rule mentions the type</p>\n<table>\n<thead><tr><th>Data type</th><th>Class</th>");
     for l in &policy.levels {
         body.push_str(&format!("<th>{}</th>", e(&l.id)));
     }

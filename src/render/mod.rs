@@ -1,10 +1,12 @@
 //! Stage 5 — rendering diagnostics. Every renderer reads the same [`Diagnostic`] data.
 
+pub mod diff;
 pub mod explain;
 pub mod html;
 pub mod human;
 pub mod json;
 pub mod matrix;
+pub mod report;
 pub mod taxonomy;
 
 use crate::diagnostic::{Diagnostic, Severity};

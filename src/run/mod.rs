@@ -138,15 +138,16 @@ pub fn run(options: &Options) -> Report {
     report
 }
 
-/// Which policy a manifest uses: `--policy`, else its own `policy:`, else the default.
-fn policy_reference(
-    options: &Options,
+/// Which policy a manifest uses: `--policy` (`forced`), else its own `policy:`, else the
+/// default.
+pub fn policy_reference(
+    forced: Option<&str>,
     manifest_file: &str,
     doc: &ManifestDoc,
     project: &Project,
 ) -> Result<String, String> {
-    if let Some(p) = &options.policy {
-        return Ok(p.clone());
+    if let Some(p) = forced {
+        return Ok(p.to_owned());
     }
     match &doc.policy {
         Some(p) if crate::builtin::name(&p.value).is_some() => Ok(p.value.clone()),
@@ -201,7 +202,7 @@ fn check_file(
             ));
             if out.is_empty() {
                 let doc = ManifestDoc::read(&root);
-                match policy_reference(options, &source.name, &doc, cx.project) {
+                match policy_reference(options.policy.as_deref(), &source.name, &doc, cx.project) {
                     Ok(reference)
                         if crate::builtin::name(&reference).is_none()
                             && !std::path::Path::new(&reference).is_file() =>
