@@ -361,3 +361,19 @@ fn report_reports_unreadable_inputs_and_exits_2() {
     assert!(stderr.contains("does not exist"), "{stderr}");
     assert!(stdout.starts_with("# Data inventory"), "{stdout}");
 }
+
+#[test]
+fn taxonomy_of_every_seed_marks_its_extensions() {
+    for seed in SEEDS {
+        let (text, stderr, code) = consentlint(&["taxonomy", "--policy", &seed_path(seed)]);
+        assert_eq!(code, 0, "{stderr}");
+        insta::assert_snapshot!(format!("taxonomy_{seed}"), text);
+    }
+    let (skype, _, _) = consentlint(&["taxonomy", "--policy", "policies/skype-teams.yaml"]);
+    assert!(skype.starts_with(
+        "taxonomy of policy `skype-teams` (71 types, 1 from `taxonomy_extensions`)\n"
+    ));
+    assert!(skype.contains(
+        "\n      app.usage.counts.sign_in     [system_metadata]         Sign-in counters  (extension, policies/skype-teams.yaml)\n"
+    ), "{skype}");
+}
