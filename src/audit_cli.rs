@@ -2,8 +2,9 @@
 //! `report`. Each parses its flags here, calls the library, renders, and returns the exit
 //! code; `main.rs` only dispatches to them.
 
-use crate::{FailOn, Format, exit_code, print_or_exit};
+use crate::{exit_code, print_or_exit};
 use clap::{Args, Subcommand, ValueEnum};
+use consentlint::config::{self, FailOn};
 use consentlint::load::Limits;
 use consentlint::policy::explain::{self, Query};
 use consentlint::policy::matrix::Matrix;
@@ -58,6 +59,13 @@ pub struct CompileArgs {
     /// Output format (`json` is stable and carries a content hash to pin a reviewed version).
     #[arg(long, value_enum, default_value_t = TableFormat::Markdown)]
     format: TableFormat,
+}
+
+/// The formats of `policy lint` and `policy diff`.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -208,11 +216,26 @@ fn diff(args: DiffArgs) -> ExitCode {
 /// The inventory on stdout; problems reading inputs on stderr, and exit 2 when there were any.
 pub fn report(args: ReportArgs) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // The project config, as `check` reads it: its policy, file globs and limits.
+    let config = match config::discover(&cwd)
+        .map(|path| config::Config::load(&path, &cwd))
+        .transpose()
+    {
+        Ok(config) => config,
+        Err(problems) => {
+            eprint!("{}", human::render(&problems, stderr_style()));
+            return ExitCode::from(2);
+        }
+    };
+    let config = config.as_ref();
     let inventory = consentlint::report::build(&consentlint::report::Options {
         paths: args.paths,
-        policy: args.policy,
-        limits: Limits::default(),
-        project_root: consentlint::run::find_project_root(&cwd),
+        files: config.map(|c| c.files.clone()).unwrap_or_default(),
+        policy: args
+            .policy
+            .or_else(|| config.and_then(|c| c.policy.clone())),
+        limits: config.map_or_else(Limits::default, |c| c.limits.clone()),
+        project_root: config.map_or_else(|| cwd.clone(), |c| c.dir.clone()),
     });
     if !inventory.diagnostics.is_empty() {
         eprint!("{}", human::render(&inventory.diagnostics, stderr_style()));

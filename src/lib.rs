@@ -10,8 +10,10 @@
 // its size costs nothing when files are fine, and boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod baseline;
 pub mod builtin;
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod load;

@@ -261,6 +261,20 @@ codes! {
     ///
     /// Fix: narrow the rule, or declare it in `loosens:`.
     LoosensBase = "loosens-base", Finding, Error;
+    /// A baseline entry matched no finding: what it recorded was fixed, or moved to
+    /// another file, event or field.
+    ///
+    /// A baseline (`check --baseline FILE`) lists known findings that CI should not fail
+    /// on. An entry that no longer matches anything should go, or the baseline slowly
+    /// hides nothing while looking like it hides a lot — and a later finding with the same
+    /// key would be silently absorbed.
+    ///
+    /// Example: the baseline records `denied-data[no-euii]` at `note_saved.author_email` in
+    /// `telemetry.yaml`, and the field was removed.
+    ///
+    /// Fix: delete the entry, or rewrite the baseline with `check --write-baseline FILE`
+    /// after reviewing that every remaining finding is still accepted.
+    StaleBaselineEntry = "stale-baseline-entry", Finding, Info;
     /// A YAML file is not well-formed.
     ///
     /// Fix: correct the syntax at the position shown.
@@ -325,14 +339,17 @@ codes! {
     InvalidEncoding = "invalid-encoding", Input, Error;
     /// A file is empty (or holds only comments and whitespace).
     EmptyFile = "empty-file", Input, Error;
-    /// A file is larger than `--max-file-size`.
+    /// A file is larger than `--max-file-size` (default 32 MiB, or the config's
+    /// `limits: { max_file_size }`).
     ///
     /// Fix: split the file, or raise the limit.
     InputTooLarge = "input-too-large", Input, Error;
     /// A document exceeds a parsing budget: nesting depth, node count, or alias
     /// expansion (a "billion laughs" alias bomb).
     ///
-    /// Fix: simplify the document (the budgets are listed in the README).
+    /// Fix: simplify the document, or raise the budget in the project config
+    /// (`consentlint.yaml`: `limits: { max_depth, max_nodes, max_aliases }`) if the
+    /// document is legitimate.
     ResourceLimit = "resource-limit", Input, Error;
     /// A YAML file holds more than one document (`---`).
     ///

@@ -66,6 +66,8 @@ pub struct Inventory {
 /// What to inventory.
 pub struct Options {
     pub paths: Vec<PathBuf>,
+    /// The project config's `include`/`exclude`.
+    pub files: crate::config::FileFilter,
     pub policy: Option<String>,
     pub limits: Limits,
     pub project_root: PathBuf,
@@ -85,7 +87,8 @@ struct Collecting {
 pub fn build(options: &Options) -> Inventory {
     let mut inventory = Inventory::default();
     let project = Project::new(&options.project_root);
-    let inputs = crate::run::walk::inputs(&options.paths, &mut inventory.diagnostics);
+    let inputs =
+        crate::run::walk::inputs(&options.paths, &options.files, &mut inventory.diagnostics);
     let mut by_policy: BTreeMap<String, Collecting> = BTreeMap::new();
     for input in inputs {
         let source = match load::read_source(&input.path, &input.display, &options.limits) {

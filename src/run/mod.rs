@@ -7,7 +7,8 @@
 
 pub mod walk;
 
-use crate::check::{self, Context, FileOutcome, date::Date};
+use crate::check::{self, Context, FileOutcome, Suppression, date::Date};
+use crate::config::FileFilter;
 use crate::diagnostic::{self, Code, Diagnostic, Label};
 use crate::document::Kind;
 use crate::document::manifest::ManifestDoc;
@@ -29,6 +30,8 @@ pub struct Options {
     pub limits: Limits,
     pub project_root: PathBuf,
     pub today: Date,
+    /// Which walked files are checked (the config's `include`/`exclude`).
+    pub files: FileFilter,
 }
 
 /// Everything a run found.
@@ -39,6 +42,12 @@ pub struct Report {
     pub skipped: usize,
     pub events: usize,
     pub fields: usize,
+    /// Every file checked, in output order.
+    pub checked: Vec<String>,
+    /// The policies compiled for the run, sorted by name.
+    pub policies: Vec<Arc<Policy>>,
+    /// Every valid inline suppression, in file and line order.
+    pub suppressions: Vec<Suppression>,
 }
 
 type Compiled = Option<Arc<Policy>>;
@@ -80,6 +89,7 @@ impl PolicyCache<'_> {
 /// One file's result before merging.
 #[derive(Default)]
 struct Partial {
+    file: String,
     outcome: FileOutcome,
     checked: bool,
     /// A walked schema whose checking waits until every manifest is done.
@@ -88,7 +98,7 @@ struct Partial {
 
 pub fn run(options: &Options) -> Report {
     let mut report = Report::default();
-    let inputs = walk::inputs(&options.paths, &mut report.diagnostics);
+    let inputs = walk::inputs(&options.paths, &options.files, &mut report.diagnostics);
     let project = Project::new(&options.project_root);
     let cx = Context {
         project: &project,
@@ -121,12 +131,14 @@ pub fn run(options: &Options) -> Report {
     for partial in first.into_iter().chain(second) {
         if partial.checked || partial.deferred_schema {
             report.files += 1;
+            report.checked.push(partial.file);
         } else {
             report.skipped += 1;
         }
         report.events += partial.outcome.events;
         report.fields += partial.outcome.fields;
         report.diagnostics.extend(partial.outcome.diagnostics);
+        report.suppressions.extend(partial.outcome.suppressions);
     }
     report.diagnostics.extend(
         cache
@@ -134,6 +146,19 @@ pub fn run(options: &Options) -> Report {
             .into_inner()
             .unwrap_or_else(|e| e.into_inner()),
     );
+    report.policies = cache
+        .cells
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_values()
+        .filter_map(|cell| cell.get().cloned().flatten())
+        .collect();
+    report.policies.sort_by(|a, b| a.name.cmp(&b.name));
+    report.policies.dedup_by(|a, b| Arc::ptr_eq(a, b));
+    report.checked.sort();
+    report
+        .suppressions
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     diagnostic::sort(&mut report.diagnostics);
     report
 }
@@ -163,7 +188,10 @@ fn check_file(
     cache: &PolicyCache<'_>,
     used_schemas: Option<&HashSet<String>>,
 ) -> Partial {
-    let mut partial = Partial::default();
+    let mut partial = Partial {
+        file: input.display.clone(),
+        ..Partial::default()
+    };
     let source = match load::read_source(&input.path, &input.display, &options.limits) {
         Ok(source) => source,
         Err(d) => {
@@ -305,12 +333,4 @@ fn unavailable(
         d.primary = Some(Label::new(source, p.span, "this policy has errors"));
     }
     d.with_help("fix the policy's own diagnostics first")
-}
-
-/// The project root: the directory of `consentlint.yaml` above the working directory, else
-/// the working directory itself.
-pub fn find_project_root(cwd: &std::path::Path) -> PathBuf {
-    cwd.ancestors()
-        .find(|dir| dir.join("consentlint.yaml").is_file())
-        .map_or_else(|| cwd.to_path_buf(), std::path::Path::to_path_buf)
 }
