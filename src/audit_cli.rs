@@ -279,6 +279,19 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
             names.join(", ")
         ));
     };
+    if let Some(declared) = &policy.purposes
+        && let Some(p) = args.purposes.iter().find(|p| {
+            !declared
+                .iter()
+                .any(|d| consentlint::policy::taxonomy::purpose_within(p, d))
+        })
+    {
+        return usage_error(&format!(
+            "policy `{}` declares no purpose `{p}` (purposes: {})",
+            policy.id,
+            declared.join(", ")
+        ));
+    }
     let identification = args
         .identification
         .as_deref()

@@ -155,6 +155,21 @@ fn explain_refuses_unknown_types_and_levels() {
         stderr.contains("levels, lowest first: required, optional"),
         "{stderr}"
     );
+    let (_, stderr, code) = consentlint(&[
+        "explain",
+        "user.id",
+        "--consent",
+        "required",
+        "--purpose",
+        "advertising",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "declares no purpose `advertising` (purposes: diagnostics, security, product_improvement)"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]
