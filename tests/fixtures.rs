@@ -216,3 +216,9 @@ fn demo_fixture() {
 fn diagnostic_code_fixtures() {
     check_group("codes");
 }
+
+/// Telemetry definitions in other tools' formats (Glean metrics.yaml), read where they are.
+#[test]
+fn source_format_fixtures() {
+    check_group("sources");
+}

@@ -8,7 +8,9 @@
 pub mod date;
 pub mod event_schema;
 pub mod field;
+pub mod glean;
 mod limits;
+pub mod names;
 mod suppress;
 
 use crate::diagnostic::{Code, Diagnostic, Label};
@@ -171,6 +173,7 @@ fn check_event(
             name_span: f.name.span,
             data_type: f.data_type.clone(),
             identification: f.identification.clone(),
+            value: names::ValueKind::Any,
         })
         .collect();
     if let Some(schema) = &event.schema {
@@ -221,6 +224,9 @@ fn check_fields(
             continue;
         }
         if let Some(d) = field::check_field(policy, site, f) {
+            out.push(d);
+        }
+        if let Some(d) = field::check_name(policy, site, f) {
             out.push(d);
         }
     }

@@ -140,6 +140,27 @@ codes! {
     ///
     /// Fix: use the suggested type, or add the type to the policy's `taxonomy_extensions`.
     UnknownDataType = "unknown-data-type", Finding, Error;
+    /// A field's name strongly suggests more sensitive data than its classification says.
+    ///
+    /// consentlint splits the name into words (snake_case, kebab-case, camelCase; for a
+    /// schema path, the last two segments) and looks for terms such as `email`, `phone`,
+    /// `ip`/`ip_address`, `ssn`, `password`, `token`, `url`/`uri`, `lat`/`lon`,
+    /// `user_name`, `device_name`, `zip`, `user_id`. Whole words only: `zip` never matches
+    /// `unzip_time`, nor `ip` `tip` or `ship`. It warns when such a field is classified
+    /// `system_metadata` or `public_non_personal` (or, under `unclassified: allow`, not
+    /// classified at all), and says which type the name suggests. A name that also says
+    /// the value is derived (`email_count`, `url_length`, `has_password`, `token_type`,
+    /// `ip_hash`) is not reported, nor is a field declared `anonymized` or `aggregated`.
+    ///
+    /// Example: `{ name: contact_email, type: app.usage.action }`, or a Glean event extra
+    /// `url` of type `string` (a `glean.string`, system metadata).
+    ///
+    /// Fix: if the field carries what its name says, classify it with the suggested type
+    /// (the policy then decides whether and at which level it may be collected). If the
+    /// name misleads, rename the field or suppress the finding for it (`suppress: [{code:
+    /// suspicious-classification, field: NAME, reason: …}]`); to turn the check off, set
+    /// its severity to `off` in `consentlint.yaml`.
+    SuspiciousClassification = "suspicious-classification", Finding, Warning;
     /// An object in an event schema allows properties it does not declare.
     ///
     /// `additionalProperties` missing or `true` lets an event carry anything, and nothing

@@ -288,15 +288,21 @@ fn check_file(
                     Some(policy) => {
                         partial.outcome = check::check_event_schema(&source, root, &policy, cx)
                     }
-                    None => out.push(Diagnostic::new(
-                        Code::PolicyUnavailable,
-                        source.name.clone(),
-                        format!(
-                            "`{}` was not checked: policy `{reference}` could not be loaded",
-                            source.name
-                        ),
-                    )),
+                    None => out.push(not_checked(&source.name, &reference)),
                 }
+            }
+        }
+        Kind::GleanMetrics => {
+            let reference = options
+                .policy
+                .clone()
+                .unwrap_or_else(|| "builtin:glean".to_owned());
+            match cache.get(&reference) {
+                Some(policy) => {
+                    let metrics = crate::sources::glean::read(&root);
+                    partial.outcome = check::glean::check_metrics(&source, &metrics, &policy);
+                }
+                None => out.push(not_checked(&source.name, &reference)),
             }
         }
         Kind::Policy => {
@@ -321,16 +327,18 @@ fn unavailable(
     doc: &ManifestDoc,
     reference: &str,
 ) -> Diagnostic {
-    let mut d = Diagnostic::new(
-        Code::PolicyUnavailable,
-        source.name.clone(),
-        format!(
-            "`{}` was not checked: policy `{reference}` could not be loaded",
-            source.name
-        ),
-    );
+    let mut d = not_checked(&source.name, reference);
     if let Some(p) = &doc.policy {
         d.primary = Some(Label::new(source, p.span, "this policy has errors"));
     }
     d.with_help("fix the policy's own diagnostics first")
+}
+
+/// A file left unchecked because its policy has errors (reported on their own).
+fn not_checked(file: &str, reference: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::PolicyUnavailable,
+        file.to_owned(),
+        format!("`{file}` was not checked: policy `{reference}` could not be loaded"),
+    )
 }

@@ -81,10 +81,11 @@ fn walk_dir(
             Ok(entry) => {
                 let path = entry.path();
                 let wanted = entry.file_type().is_file()
-                    && path
+                    && (path
                         .extension()
                         .and_then(|e| e.to_str())
                         .is_some_and(|e| EXTENSIONS.contains(&e))
+                        || is_iglu_schema(path))
                     && entry.file_name() != crate::config::FILE_NAME
                     && filter.accepts(path);
                 if wanted {
@@ -112,4 +113,20 @@ fn walk_dir(
             }
         }
     }
+}
+
+/// A schema in an Iglu repository's layout, `VENDOR/NAME/jsonschema/MODEL-REVISION-ADDITION`
+/// (no extension; Iglu Central and Snowplow schema registries store them so).
+fn is_iglu_schema(path: &Path) -> bool {
+    let in_jsonschema_dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d == "jsonschema");
+    let version = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let parts: Vec<&str> = version.split('-').collect();
+    in_jsonschema_dir
+        && parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
