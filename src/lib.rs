@@ -22,6 +22,7 @@ pub mod load;
 pub mod policy;
 pub mod project;
 pub mod render;
+pub mod report;
 pub mod run;
 pub mod source;
 pub mod sources;

@@ -1,5 +1,7 @@
 //! The `consentlint` command line: parse flags, run, render, exit 0 / 1 / 2.
 
+mod audit_cli;
+
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use consentlint::baseline::{self, Baseline};
 use consentlint::check::date::Date;
@@ -42,6 +44,13 @@ enum Command {
         #[arg(long, value_name = "POLICY", default_value = "builtin:default")]
         policy: String,
     },
+    /// Auditor tools for policies: lint, compile (the decision table), diff.
+    #[command(subcommand)]
+    Policy(audit_cli::PolicyCommand),
+    /// Explain the verdict on one data type at one consent level, rule by rule.
+    Explain(audit_cli::ExplainArgs),
+    /// The data inventory: per consent level, every data type collected, by which apps and events.
+    Report(audit_cli::ReportArgs),
     /// Print the documentation of a diagnostic code (all codes without an argument).
     ExplainCode {
         /// The code, e.g. `consent-too-low`.
@@ -155,6 +164,9 @@ fn main() -> ExitCode {
         Some(Command::Audit(args)) => cli::audit::run(args),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
         Some(Command::Taxonomy { policy }) => taxonomy(&policy),
+        Some(Command::Policy(command)) => audit_cli::policy(command),
+        Some(Command::Explain(args)) => audit_cli::explain(args),
+        Some(Command::Report(args)) => audit_cli::report(args),
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "consentlint", &mut out);
@@ -218,15 +230,7 @@ fn man(command: Option<&str>) -> ExitCode {
 }
 
 fn taxonomy(reference: &str) -> ExitCode {
-    let (policy, problems) = consentlint::policy::compile(reference, &Limits::default());
-    if !problems.is_empty() {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        eprint!(
-            "{}",
-            human::render(&problems, human::Style { color, width: 100 })
-        );
-    }
-    match policy {
+    match audit_cli::load_policy(reference) {
         Some(policy) => {
             print_or_exit(&render::taxonomy::render(&policy));
             ExitCode::SUCCESS
@@ -428,7 +432,7 @@ fn emit(output: Option<&std::path::Path>, text: &str, summary: Option<&str>) -> 
 }
 
 /// 2 for unreadable or invalid input, else 1 for findings at or above `--fail-on`, else 0.
-fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
+pub(crate) fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
     if diagnostics
         .iter()
         .any(|d| d.code.category() == Category::Input && d.severity == Severity::Error)
@@ -442,7 +446,7 @@ fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
 }
 
 /// Write to stdout; a closed pipe (`| head`) ends the program quietly.
-fn print_or_exit(text: &str) {
+pub(crate) fn print_or_exit(text: &str) {
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(text.as_bytes())

@@ -1,24 +1,21 @@
-//! `consentlint audit` on generated payload streams: hostile lines among clean ones, a
-//! 1 GiB line through standard input, gzip, the caps on repeated findings, and values
-//! never printed.
+//! The auditor commands (`policy compile|lint|diff`, `explain`, `report`) on the shipped
+//! seed policies and examples: exact exit codes, and every rendered output snapshotted.
 
-use serde_json::Value;
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-const MANIFESTS: &str = "tests/fixtures/codes/undeclared-field";
-const CLEAN: &str = r#"{"event": "note_saved", "payload": {"session_id": "9f86d081884c7d659a2feaa0c55ad015", "save_duration_ms": 12}}"#;
+const SEEDS: [&str; 6] = [
+    "default",
+    "intune-client-apps",
+    "desktop-analytics",
+    "power-automate",
+    "entra-diagnostic-logs",
+    "skype-teams",
+];
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_consentlint"))
-}
-
-fn audit(args: &[&str]) -> (String, String, i32) {
-    let out = bin()
-        .arg("audit")
+fn consentlint(args: &[&str]) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_consentlint"))
         .args(args)
-        .args(["--manifests", MANIFESTS, "--color", "never"])
+        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     (
@@ -28,300 +25,370 @@ fn audit(args: &[&str]) -> (String, String, i32) {
     )
 }
 
-fn report(stdout: &str) -> Value {
-    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
-}
-
-/// `(line, code)` of every diagnostic.
-fn found(report: &Value) -> Vec<(u64, String)> {
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["line"].as_u64().unwrap_or(0),
-                d["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn write(path: &Path, lines: &[String]) {
-    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    std::fs::write(path, text).unwrap();
+fn seed_path(seed: &str) -> String {
+    format!("policies/{seed}.yaml")
 }
 
 #[test]
-fn hostile_lines_are_diagnostics_and_the_stream_goes_on() {
+fn compile_prints_the_decision_table_of_every_seed() {
+    for seed in SEEDS {
+        let path = seed_path(seed);
+        let (markdown, stderr, code) = consentlint(&["policy", "compile", &path]);
+        assert_eq!(code, 0, "{stderr}");
+        insta::assert_snapshot!(format!("compile_{seed}_markdown"), markdown);
+        let (json, _, code) = consentlint(&["policy", "compile", &path, "--format", "json"]);
+        assert_eq!(code, 0);
+        insta::assert_snapshot!(format!("compile_{seed}_json"), json);
+    }
+    let (html, _, code) = consentlint(&[
+        "policy",
+        "compile",
+        "policies/skype-teams.yaml",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("compile_skype-teams_html", html);
+}
+
+#[test]
+fn the_content_hash_ignores_layout_and_names_but_not_meaning() {
+    let hash = |path: &str| {
+        let (json, stderr, code) = consentlint(&["policy", "compile", path, "--format", "json"]);
+        assert_eq!(code, 0, "{stderr}");
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        doc["content_hash"].as_str().unwrap().to_owned()
+    };
+    let original = std::fs::read_to_string("policies/desktop-analytics.yaml").unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut lines: Vec<String> = (0..2000).map(|_| CLEAN.to_owned()).collect();
-    lines[99] = r#"{"event": "note_saved", "payload": {"session_id": "#.to_owned();
-    lines[499] = format!("{}1{}", "[".repeat(1000), "]".repeat(1000));
-    lines[999] = format!(
-        r#"{{"event": "note_saved", "payload": {{"session_id": "{}"}}}}"#,
-        "x".repeat(5000)
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let base = hash("builtin:desktop-analytics");
+    assert!(
+        base.starts_with("sha256:") && base.len() == 7 + 64,
+        "{base}"
     );
-    lines[1499] = "\u{0}\u{1}binary".to_owned();
-    lines[1999] =
-        r#"{"event": "note_saved", "payload": {"session_id": "jane@example.com"}}"#.to_owned();
-    let path = dir.path().join("capture.ndjson");
-    write(&path, &lines);
-    let path = path.to_str().unwrap();
-    let (stdout, _, code) = audit(&[path, "--max-line-length", "4096", "--format", "json"]);
-    assert_eq!(code, 2, "input problems exit 2");
-    let report = report(&stdout);
-    assert_eq!(
-        found(&report),
-        [
-            (100, "invalid-payload".to_owned()),
-            (500, "resource-limit".to_owned()),
-            (1000, "payload-line-too-long".to_owned()),
-            (1500, "invalid-payload".to_owned()),
-            (2000, "pii-in-payload".to_owned()),
-        ]
+    assert_eq!(hash("policies/desktop-analytics.yaml"), base);
+    // Comments and blank lines move every rule's line: same hash.
+    let moved = write("moved.yaml", &format!("# a comment\n\n{original}"));
+    assert_eq!(hash(&moved), base);
+    // A changed retention limit is a different policy.
+    let changed = original.replacen("max_retention_days: 28", "max_retention_days: 29", 1);
+    assert_ne!(
+        changed, original,
+        "the seed has a retention limit to change"
     );
-    assert_eq!(report["audit"]["lines"], 2000);
-    assert_eq!(report["audit"]["events"]["note_saved"], 1996);
-    assert_eq!(report["audit"]["findings"]["invalid-payload"], 2);
-    assert!(!stdout.contains("jane@example.com"), "{stdout}");
-}
-
-/// A 1 GiB line through a pipe, under a 512 MiB address-space limit: if the line were
-/// buffered the allocation would fail and the process abort.
-#[cfg(target_os = "linux")]
-#[test]
-fn a_one_gigabyte_line_is_skipped_without_being_held_in_memory() {
-    let script = format!(
-        "ulimit -v 524288 && exec '{}' audit - --manifests {MANIFESTS} --format json",
-        env!("CARGO_BIN_EXE_consentlint")
-    );
-    let mut child = Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        writeln!(stdin, "{CLEAN}").unwrap();
-        stdin
-            .write_all(br#"{"event": "note_saved", "payload": {"session_id": ""#)
-            .unwrap();
-        let chunk = vec![b'a'; 1 << 20];
-        for _ in 0..1024 {
-            stdin.write_all(&chunk).unwrap();
-        }
-        stdin.write_all(b"\"}}\n").unwrap();
-        writeln!(stdin, "{CLEAN}").unwrap();
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{stdout}");
-    let report = report(&stdout);
-    assert_eq!(found(&report), [(2, "payload-line-too-long".to_owned())]);
-    let message = report["diagnostics"][0]["message"].as_str().unwrap();
-    assert_eq!(
-        message,
-        "line 2 is 1073741878 bytes long, over the limit of 1048576; it was skipped"
-    );
-    assert_eq!(report["diagnostics"][0]["file"], "<stdin>");
-    assert_eq!(report["audit"]["events"]["note_saved"], 2);
+    assert_ne!(hash(&write("changed.yaml", &changed)), base);
 }
 
 #[test]
-fn stdin_and_gzip_give_the_same_report_as_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let lines = vec![
-        CLEAN.to_owned(),
-        r#"{"event": "note_saved", "payload": {"session_id": "x", "user_email": "jane@example.com"}}"#
-            .to_owned(),
-        r#"{"event": "note_exported", "payload": {}}"#.to_owned(),
+fn explain_walks_the_rules_and_names_the_smallest_change() {
+    let cases: [(&str, &[&str], i32); 5] = [
+        (
+            "skype_user_id_census",
+            &[
+                "user.id",
+                "--consent",
+                "census",
+                "--purpose",
+                "support",
+                "--policy",
+                "policies/skype-teams.yaml",
+            ],
+            1,
+        ),
+        (
+            "skype_ip_address_usage",
+            &[
+                "user.ip_address",
+                "--consent",
+                "usage",
+                "--policy",
+                "policies/skype-teams.yaml",
+            ],
+            1,
+        ),
+        (
+            "default_crash_report_optional",
+            &["app.error.crash_report", "--consent", "optional"],
+            0,
+        ),
+        (
+            "default_file_contents",
+            &["content.file", "--consent", "optional"],
+            1,
+        ),
+        (
+            "desktop_analytics_retention",
+            &[
+                "device.os.version",
+                "--consent",
+                "required",
+                "--retention-days",
+                "90",
+                "--policy",
+                "policies/desktop-analytics.yaml",
+            ],
+            1,
+        ),
     ];
-    let plain = dir.path().join("c.ndjson");
-    write(&plain, &lines);
-    let gz = dir.path().join("c.ndjson.gz");
-    let mut encoder =
-        flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), Default::default());
-    encoder.write_all(&std::fs::read(&plain).unwrap()).unwrap();
-    encoder.finish().unwrap();
-
-    let (from_file, _, code) = audit(&[plain.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(code, 1);
-    let expected = [
-        (2, "undeclared-field".to_owned()),
-        (3, "undeclared-event".to_owned()),
-    ];
-    assert_eq!(found(&report(&from_file)), expected);
-    let (from_gz, _, _) = audit(&[gz.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(found(&report(&from_gz)), expected);
-
-    let mut child = bin()
-        .args(["audit", "-", "--manifests", MANIFESTS, "--format", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&std::fs::read(&plain).unwrap())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let from_stdin = report(&String::from_utf8(out.stdout).unwrap());
-    assert_eq!(found(&from_stdin), expected);
-    assert_eq!(from_stdin["diagnostics"][0]["file"], "<stdin>");
-}
-
-#[test]
-fn repeated_findings_are_counted_but_shown_only_max_repeats_times() {
-    let dir = tempfile::tempdir().unwrap();
-    let line = r#"{"event": "note_saved", "payload": {"session_id": "x", "extra": 1}}"#;
-    let path = dir.path().join("c.ndjson");
-    write(&path, &vec![line.to_owned(); 20]);
-    let (stdout, _, code) = audit(&[path.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(code, 1);
-    let report = report(&stdout);
-    assert_eq!(
-        found(&report),
-        (1..=5)
-            .map(|n| (n, "undeclared-field".to_owned()))
-            .collect::<Vec<_>>()
-    );
-    assert_eq!(report["audit"]["findings"]["undeclared-field"], 20);
-    assert_eq!(report["audit"]["not_shown"], 15);
-    let (human, _, _) = audit(&[path.to_str().unwrap(), "--max-repeats", "1"]);
-    assert!(human.ends_with(
-        "audited 1 payload file (20 lines, 20 events) against 1 manifest: 1 error, 0 warnings, 0 infos\n\
-         events seen:\n  note_saved               20\n\
-         findings:\n  undeclared-field         20\n\
-         19 repeated findings not shown (each kind of finding is shown at most `--max-repeats` times)\n"
-    ), "{human}");
-}
-
-#[test]
-fn values_are_never_printed_in_full() {
-    let raw = [
-        "jane.doe@example.com",
-        "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-        "192.168.10.23",
-        "2001:db8::8a2e:370:7334",
-        "+1 555 010 0199",
-        "s3cr3t",
-    ];
-    let payloads = "tests/fixtures/codes/pii-in-payload/payloads.ndjson";
-    for format in ["human", "json"] {
-        let out = bin()
-            .args([
-                "audit",
-                payloads,
-                "--manifests",
-                "tests/fixtures/codes/pii-in-payload",
-            ])
-            .args([
-                "--format",
-                format,
-                "--max-repeats",
-                "10",
-                "--color",
-                "never",
-            ])
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
-        assert!(text.contains("j***.d**@e******.c**"), "{text}");
-        for value in raw {
-            assert!(!text.contains(value), "{format} output shows `{value}`");
-        }
+    for (name, args, exit) in cases {
+        let mut full = vec!["explain"];
+        full.extend_from_slice(args);
+        let (text, stderr, code) = consentlint(&full);
+        assert_eq!(code, exit, "{name}: {stderr}{text}");
+        insta::assert_snapshot!(format!("explain_{name}"), text);
     }
 }
 
 #[test]
-fn an_unknown_consent_state_is_a_usage_error() {
-    let (_, stderr, code) = audit(&[
-        "tests/fixtures/codes/undeclared-field/payloads.ndjson",
-        "--consent-state",
-        "requird",
+fn explain_refuses_unknown_types_and_levels() {
+    let (_, stderr, code) = consentlint(&["explain", "user.emial", "--consent", "required"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `user.email`?"), "{stderr}");
+    let (_, stderr, code) = consentlint(&["explain", "user.email", "--consent", "census"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("levels, lowest first: required, optional"),
+        "{stderr}"
+    );
+    let (_, stderr, code) = consentlint(&[
+        "explain",
+        "user.id",
+        "--consent",
+        "required",
+        "--purpose",
+        "advertising",
     ]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("did you mean `required`?"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "declares no purpose `advertising` (purposes: diagnostics, security, product_improvement)"
+        ),
+        "{stderr}"
+    );
 }
 
-const PII: &str = "tests/fixtures/codes/pii-in-payload";
+#[test]
+fn lint_reports_on_every_seed_policy() {
+    let paths: Vec<String> = SEEDS.iter().map(|s| seed_path(s)).collect();
+    let mut args = vec!["policy", "lint"];
+    args.extend(paths.iter().map(String::as_str));
+    let (human, stderr, code) = consentlint(&args);
+    // The seeds have infos and one warning (a redundant grant), and no error.
+    assert_eq!(code, 0, "{stderr}{human}");
+    insta::assert_snapshot!("lint_seeds", human);
+    args.extend(["--format", "json"]);
+    let (json, _, _) = consentlint(&args);
+    insta::assert_snapshot!("lint_seeds_json", json);
+    args.extend(["--fail-on", "warning"]);
+    assert_eq!(
+        consentlint(&args).2,
+        1,
+        "the warning fails with --fail-on warning"
+    );
+}
 
 #[test]
-fn sarif_and_github_reports_point_at_payload_lines() {
-    let run = |format: &str| {
-        let out = bin()
-            .args([
-                "audit",
-                &format!("{PII}/payloads.ndjson"),
-                "--manifests",
-                PII,
-            ])
-            .args(["--format", format, "--max-repeats", "10"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1));
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let sarif = run("sarif");
-    let log: Value = serde_json::from_str(&sarif).unwrap();
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string("tests/schemas/sarif-schema-2.1.0.json").unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "invalid SARIF: {errors:?}");
-    let places: Vec<(String, u64, u64)> = log["runs"][0]["results"]
+fn lint_of_a_broken_policy_exits_2() {
+    let (stdout, _, code) = consentlint(&[
+        "policy",
+        "lint",
+        "tests/fixtures/codes/unknown-id/policy.yaml",
+    ]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("unknown-id"), "{stdout}");
+}
+
+#[test]
+fn diff_compares_every_seed_with_the_default_policy() {
+    for seed in SEEDS.iter().skip(1) {
+        let path = seed_path(seed);
+        let (text, stderr, code) = consentlint(&["policy", "diff", "builtin:default", &path]);
+        assert_eq!(code, 0, "{stderr}");
+        insta::assert_snapshot!(format!("diff_default_to_{seed}"), text);
+    }
+    let (json, _, _) = consentlint(&[
+        "policy",
+        "diff",
+        "builtin:default",
+        "policies/skype-teams.yaml",
+        "--format",
+        "json",
+    ]);
+    insta::assert_snapshot!("diff_default_to_skype-teams_json", json);
+}
+
+#[test]
+fn diff_lists_loosenings_with_their_rules_and_fails_on_them_when_asked() {
+    let base = "tests/fixtures/codes/loosens-base/base.yaml";
+    let child = "tests/fixtures/codes/loosens-base/policy.yaml";
+    let (text, _, code) = consentlint(&["policy", "diff", base, child]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("diff_loosens_base", text);
+    assert_eq!(
+        consentlint(&["policy", "diff", base, child, "--fail-on-loosen"]).2,
+        1
+    );
+    // The other way round everything is tighter: nothing to fail on.
+    let (text, _, code) = consentlint(&["policy", "diff", child, base, "--fail-on-loosen"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("looser (0):"), "{text}");
+    assert!(text.contains("[less-identifiable]"), "{text}");
+}
+
+#[test]
+fn diff_sees_new_regions_and_longer_retention() {
+    let original = std::fs::read_to_string("policies/desktop-analytics.yaml").unwrap();
+    let looser = original
+        .replacen("max_retention_days: 28", "max_retention_days: 90", 1)
+        .replacen("regions: [us]", "regions: [us, eu]", 1);
+    assert_ne!(looser, original);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desktop-analytics.yaml");
+    std::fs::write(&path, looser).unwrap();
+    let (json, stderr, code) = consentlint(&[
+        "policy",
+        "diff",
+        "policies/desktop-analytics.yaml",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on-loosen",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let kinds: Vec<(&str, &str)> = doc["looser"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            let at = &r["locations"][0]["physicalLocation"];
-            (
-                r["ruleId"].as_str().unwrap().to_owned(),
-                at["region"]["startLine"].as_u64().unwrap(),
-                at["region"]["startColumn"].as_u64().unwrap(),
-            )
-        })
+        .map(|c| (c["kind"].as_str().unwrap(), c["detail"].as_str().unwrap()))
         .collect();
-    let expected: Vec<(String, u64, u64)> = (2..=7)
-        .map(|line| ("pii-in-payload".to_owned(), line, 51))
-        .collect();
-    assert_eq!(places, expected);
-    assert!(!sarif.contains("jane.doe@example.com"));
-
-    let github = run("github");
-    assert!(
-        github.starts_with(&format!(
-            "::error file={PII}/payloads.ndjson,line=2,col=51,endLine=2,endColumn=73,title=consentlint pii-in-payload::"
-        )),
-        "{github}"
+    assert_eq!(
+        kinds,
+        [
+            ("new-region", "regions: `eu` now allowed"),
+            ("longer-retention", "retention limit 90 days (was 28 days)"),
+        ]
     );
-    assert!(!github.contains("jane.doe@example.com"));
+    assert_eq!(doc["tighter"], serde_json::json!([]));
 }
 
 #[test]
-fn output_file_gets_the_report_and_the_terminal_the_summary() {
-    let dir = tempfile::tempdir().unwrap();
-    let report_path = dir.path().join("audit.json");
-    let (stdout, _, code) = audit(&[
-        "tests/fixtures/codes/undeclared-field/payloads.ndjson",
-        "--format",
-        "json",
-        "--output",
-        report_path.to_str().unwrap(),
+fn diff_reads_git_revisions_and_says_when_it_cannot() {
+    let (text, stderr, code) = consentlint(&[
+        "policy",
+        "diff",
+        "git:HEAD:policies/skype-teams.yaml",
+        "builtin:skype-teams",
     ]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout
-            .starts_with("audited 1 payload file (3 lines, 3 events) against 1 manifest: 3 errors"),
-        "{stdout}"
+        text.contains("(git:HEAD:policies/skype-teams.yaml)"),
+        "{text}"
     );
-    let written = report(&std::fs::read_to_string(&report_path).unwrap());
-    assert_eq!(written["audit"]["findings"]["undeclared-field"], 3);
+    let (_, stderr, code) = consentlint(&[
+        "policy",
+        "diff",
+        "git:HEAD:policies/no-such-policy.yaml",
+        "builtin:skype-teams",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot read `git:HEAD:policies/no-such-policy.yaml`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn report_inventories_the_shipped_examples_in_every_format() {
+    for (format, name) in [
+        ("markdown", "report_examples_markdown"),
+        ("csv", "report_examples_csv"),
+        ("json", "report_examples_json"),
+        ("html", "report_examples_html"),
+    ] {
+        let (text, stderr, code) = consentlint(&["report", "examples/", "--format", format]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.is_empty(), "{stderr}");
+        insta::assert_snapshot!(name, text);
+    }
+}
+
+#[test]
+fn the_html_report_is_one_self_contained_page() {
+    let (html, _, _) = consentlint(&["report", "examples/", "--format", "html"]);
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.trim_end().ends_with("</html>"));
+    // Nothing fetched from anywhere: no scripts, no external stylesheets, images or fonts.
+    for external in [
+        "<script", "<link", "src=", "@import", "url(", "http://", "https://",
+    ] {
+        assert!(
+            !html.contains(external),
+            "the report refers to `{external}`"
+        );
+    }
+    // One section per policy the examples use, each linked from the top.
+    for seed in SEEDS {
+        assert!(
+            html.contains(&format!("<a href=\"#policy-{seed}\">")),
+            "{seed}"
+        );
+        assert!(
+            html.contains(&format!("<h2 id=\"policy-{seed}\">")),
+            "{seed}"
+        );
+    }
+    // Values from the manifests are escaped, never markup.
+    assert!(!html.contains("<quicknotes"), "app ids are text");
+}
+
+#[test]
+fn report_counts_fields_the_policy_does_not_permit() {
+    let (json, _, code) = consentlint(&["report", "demo/notes-app", "--format", "json"]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut flagged: Vec<(String, String, u64)> = Vec::new();
+    for level in doc["policies"][0]["levels"].as_array().unwrap() {
+        for row in level["data"].as_array().unwrap() {
+            if row["not_permitted"].as_u64().unwrap() > 0 {
+                flagged.push((
+                    level["id"].as_str().unwrap().to_owned(),
+                    row["data_type"].as_str().unwrap().to_owned(),
+                    row["not_permitted"].as_u64().unwrap(),
+                ));
+            }
+        }
+    }
+    // The demo's deliberate mistakes (see README): a device id sent identified, an email,
+    // a crash report at `required`.
+    insta::assert_debug_snapshot!("report_demo_not_permitted", flagged);
+}
+
+#[test]
+fn report_reports_unreadable_inputs_and_exits_2() {
+    let (stdout, stderr, code) = consentlint(&["report", "no/such/dir"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(stdout.starts_with("# Data inventory"), "{stdout}");
+}
+
+#[test]
+fn taxonomy_of_every_seed_marks_its_extensions() {
+    for seed in SEEDS {
+        let (text, stderr, code) = consentlint(&["taxonomy", "--policy", &seed_path(seed)]);
+        assert_eq!(code, 0, "{stderr}");
+        insta::assert_snapshot!(format!("taxonomy_{seed}"), text);
+    }
+    let (skype, _, _) = consentlint(&["taxonomy", "--policy", "policies/skype-teams.yaml"]);
+    assert!(skype.starts_with(
+        "taxonomy of policy `skype-teams` (77 types, 1 from `taxonomy_extensions`)\n"
+    ));
+    assert!(skype.contains(
+        "\n      app.usage.counts.sign_in     [system_metadata]         Sign-in counters  (extension, policies/skype-teams.yaml)\n"
+    ), "{skype}");
 }

@@ -5,10 +5,9 @@
 //! A file announces a diagnostic with a trailing comment on the line where the
 //! diagnostic's primary span starts: `# expect: CODE[rule-id]` (several separated by
 //! `, `). Files that cannot carry comments (JSON) are announced in the directory's
-//! `EXPECT` file, one `path/inside/dir:LINE CODE[rule]` per line. A directory with an
-//! `AUDIT` file (payload files, relative to it) runs `audit` on them with the directory as
-//! `--manifests` instead of `check`. Optional `ARGS` holds
-//! extra command-line arguments; optional `EXIT` the expected exit code (otherwise: 2 when
+//! `EXPECT` file, one `path/inside/dir:LINE CODE[rule]` per line. Optional `ARGS` holds
+//! extra command-line arguments; optional `COMMAND` replaces `check DIR` (`{dir}` stands
+//! for the directory: `policy lint {dir}/policy.yaml`); optional `EXIT` the expected exit code (otherwise: 2 when
 //! an input problem is expected, 1 when an error is, else 0). The human rendering and the
 //! JSON report of each directory are snapshotted.
 
@@ -96,28 +95,23 @@ fn expectations(dir: &Path) -> Vec<Expectation> {
     out
 }
 
-/// `check DIR`, or — for a directory with an `AUDIT` file listing payload files —
-/// `audit PAYLOADS… --manifests DIR`.
-fn command(dir: &Path) -> Vec<String> {
-    match std::fs::read_to_string(dir.join("AUDIT")) {
-        Ok(payloads) => {
-            let mut args = vec!["audit".to_owned()];
-            args.extend(payloads.split_whitespace().map(|p| display(&dir.join(p))));
-            args.extend(["--manifests".to_owned(), display(dir)]);
-            args
-        }
-        Err(_) => vec!["check".into(), display(dir)],
-    }
-}
-
 fn run(dir: &Path, format: &str) -> (String, i32) {
-    let mut args = command(dir);
-    args.extend([
-        "--format".into(),
-        format.into(),
-        "--color".into(),
-        "never".into(),
-    ]);
+    // `COMMAND` replaces `check DIR`, with `{dir}` standing for the directory.
+    let mut args: Vec<String> = match std::fs::read_to_string(dir.join("COMMAND")) {
+        Ok(command) => command
+            .split_whitespace()
+            .map(|w| w.replace("{dir}", &display(dir)))
+            .chain(["--format".into(), format.into()])
+            .collect(),
+        Err(_) => vec![
+            "check".into(),
+            display(dir),
+            "--format".into(),
+            format.into(),
+            "--color".into(),
+            "never".into(),
+        ],
+    };
     if let Ok(extra) = std::fs::read_to_string(dir.join("ARGS")) {
         args.extend(extra.split_whitespace().map(str::to_owned));
     }

@@ -299,7 +299,8 @@ fn check_purposes(
     }
 }
 
-fn load_event_schema(
+/// Read and parse the event schema an event's `schema:` names, confined to the project.
+pub fn load_event_schema(
     source: &Arc<SourceFile>,
     schema: &Sp<String>,
     cx: &Context<'_>,

@@ -207,6 +207,81 @@ codes! {
     ///
     /// Fix: delete it.
     SuppressionUnused = "suppression-unused", Finding, Warning;
+    /// A rule's selector entry selects no data type.
+    ///
+    /// A `classes:` entry that no type of the taxonomy has, or a rule whose `except:` removes
+    /// everything its selector names, does nothing — usually a typo for a class or type
+    /// that was meant. Reported by `policy lint`.
+    ///
+    /// Example: `deny: { classes: [public_personal] }` when no taxonomy type has that class.
+    ///
+    /// Fix: remove the entry or the rule, or correct it.
+    EmptySelector = "empty-selector", Finding, Warning;
+    /// An `except:` entry names a type its rule does not select.
+    ///
+    /// `except` removes types from that rule's own selector only; naming a type outside it
+    /// changes nothing, so the author probably meant another type or another rule.
+    ///
+    /// Example: `allow: { types: [device.os], except: [user.id] }`.
+    ///
+    /// Fix: remove the entry, or name a type inside the selector.
+    ExceptOutsideSelector = "except-outside-selector", Finding, Warning;
+    /// A grant can never permit anything: deny rules cover every type it selects at every
+    /// level from its `min_consent` up.
+    ///
+    /// Deny always wins, so the grant is dead — and a reader of the policy may believe the
+    /// data is allowed.
+    ///
+    /// Example: `deny: { classes: [euii] }` and `allow: { types: [user.email] }`.
+    ///
+    /// Fix: remove the grant, or scope the deny rule (`below:`, `purposes:`, `except:`) if
+    /// the data should be allowed.
+    ShadowedGrant = "shadowed-grant", Finding, Warning;
+    /// Another grant permits everything this grant permits.
+    ///
+    /// The other grant selects every type this one does, from the same consent level or a
+    /// lower one, at least as identifiable, for at least the same purposes and retention.
+    /// The redundant grant never decides a verdict; when two grants cover each other, the
+    /// one with the greater id is reported.
+    ///
+    /// Example: `allow: { classes: [system_metadata] }` and
+    /// `allow: { types: [device.os] }` with the same conditions.
+    ///
+    /// Fix: remove the redundant grant (keep its `reference:` on the other one), or give it
+    /// the narrower conditions it was meant to have.
+    RedundantGrant = "redundant-grant", Finding, Warning;
+    /// No rule mentions a consent level (no grant starts at it, no deny rule ends below it).
+    ///
+    /// Such a level permits exactly what the level under it permits, which is rarely what
+    /// the level's documentation promises users.
+    ///
+    /// Fix: grant what the level adds with `min_consent:`, or remove the level.
+    UnusedConsentLevel = "unused-consent-level", Finding, Info;
+    /// No rule mentions a purpose the policy declares.
+    ///
+    /// Events may declare it, and only grants without `purposes:` then allow their data.
+    ///
+    /// Fix: name the purpose in the grants it belongs to, or remove it.
+    UnusedPurpose = "unused-purpose", Finding, Info;
+    /// Under `defaults.unmatched: allow`, data types that no rule grants or denies are
+    /// allowed without anybody having decided so.
+    ///
+    /// The finding lists the top of each such subtree of the taxonomy.
+    ///
+    /// Fix: grant or deny each type explicitly, or set `unmatched: deny`.
+    ImplicitlyAllowed = "implicitly-allowed", Finding, Warning;
+    /// A policy that `extends` a base allows more than the base: a type allowed at a lower
+    /// consent level, where the base denies or does not grant it, or sent more
+    /// identifiably than the base permits.
+    ///
+    /// Extending a policy should refine it. A loosening is sometimes deliberate; then the
+    /// child says so with `loosens: [rule-id]` and a reviewer sees it.
+    ///
+    /// Example: a child of `builtin:default` with
+    /// `allow: { types: [device.id] }` (the default allows it only pseudonymized).
+    ///
+    /// Fix: narrow the rule, or declare it in `loosens:`.
+    LoosensBase = "loosens-base", Finding, Error;
     /// A baseline entry matched no finding: what it recorded was fixed, or moved to
     /// another file, event or field.
     ///

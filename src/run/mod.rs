@@ -66,7 +66,16 @@ impl PolicyCache<'_> {
             Arc::clone(cells.entry(reference.to_owned()).or_default())
         };
         cell.get_or_init(|| {
-            let (policy, problems) = policy::compile(reference, self.limits);
+            let (policy, mut problems) = policy::compile(reference, self.limits);
+            // The policy's own lint, once per policy; `check` shows its errors only
+            // (`policy lint` shows everything).
+            if let Some(policy) = &policy {
+                problems.extend(
+                    policy::lint::lint(policy, self.limits)
+                        .into_iter()
+                        .filter(|d| d.severity == diagnostic::Severity::Error),
+                );
+            }
             self.diagnostics
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -154,7 +163,8 @@ pub fn run(options: &Options) -> Report {
     report
 }
 
-/// Which policy a manifest uses: `--policy` (`forced`), else its own `policy:`, else the default.
+/// Which policy a manifest uses: `--policy` (`forced`), else its own `policy:`, else the
+/// default.
 pub fn policy_reference(
     forced: Option<&str>,
     manifest_file: &str,
