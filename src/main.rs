@@ -1,7 +1,5 @@
 //! The `consentlint` command line: parse flags, run, render, exit 0 / 1 / 2.
 
-mod audit_cli;
-
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use consentlint::baseline::{self, Baseline};
 use consentlint::check::date::Date;
@@ -14,8 +12,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Subcommand handlers that live in their own files: `audit` (captured payloads) and the
+/// policy auditor's commands (`policy …`, `explain`, `report`).
 mod cli {
     pub mod audit;
+    pub mod policy;
 }
 
 #[derive(Parser)]
@@ -46,11 +47,11 @@ enum Command {
     },
     /// Auditor tools for policies: lint, compile (the decision table), diff.
     #[command(subcommand)]
-    Policy(audit_cli::PolicyCommand),
+    Policy(cli::policy::PolicyCommand),
     /// Explain the verdict on one data type at one consent level, rule by rule.
-    Explain(audit_cli::ExplainArgs),
+    Explain(cli::policy::ExplainArgs),
     /// The data inventory: per consent level, every data type collected, by which apps and events.
-    Report(audit_cli::ReportArgs),
+    Report(cli::policy::ReportArgs),
     /// Print the documentation of a diagnostic code (all codes without an argument).
     ExplainCode {
         /// The code, e.g. `consent-too-low`.
@@ -164,9 +165,9 @@ fn main() -> ExitCode {
         Some(Command::Audit(args)) => cli::audit::run(args),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
         Some(Command::Taxonomy { policy }) => taxonomy(&policy),
-        Some(Command::Policy(command)) => audit_cli::policy(command),
-        Some(Command::Explain(args)) => audit_cli::explain(args),
-        Some(Command::Report(args)) => audit_cli::report(args),
+        Some(Command::Policy(command)) => cli::policy::policy(command),
+        Some(Command::Explain(args)) => cli::policy::explain(args),
+        Some(Command::Report(args)) => cli::policy::report(args),
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "consentlint", &mut out);
@@ -230,7 +231,7 @@ fn man(command: Option<&str>) -> ExitCode {
 }
 
 fn taxonomy(reference: &str) -> ExitCode {
-    match audit_cli::load_policy(reference) {
+    match cli::policy::load_policy(reference) {
         Some(policy) => {
             print_or_exit(&render::taxonomy::render(&policy));
             ExitCode::SUCCESS
