@@ -2,6 +2,8 @@
 # Throughput and memory of `consentlint audit` on clean captured payloads.
 #
 #   bench/audit.sh [SMALL_MB] [LARGE_MB]     (default 100 and 1000)
+#   CONSENTLINT_BIN=path/to/consentlint bench/audit.sh …   (measure that binary instead,
+#                                                          e.g. an older build, to compare)
 #
 # Generates two clean NDJSON streams for the manifests in examples/quickstart (five events,
 # one with a JSON Schema, pseudonymized ids checked for raw identifiers) under
@@ -19,8 +21,12 @@ large_mb=${2:-1000}
 dir=${TMPDIR:-/tmp}/consentlint-bench
 mkdir -p "$dir"
 
-cargo build --release --quiet
-bin=target/release/consentlint
+if [ -n "${CONSENTLINT_BIN:-}" ]; then
+  bin=$CONSENTLINT_BIN
+else
+  cargo build --release --quiet
+  bin=target/release/consentlint
+fi
 
 # One block of 1000 varied, clean lines; the streams repeat it (parsing cost does not
 # depend on the values repeating).

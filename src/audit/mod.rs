@@ -14,6 +14,7 @@ mod catalog;
 mod excerpt;
 pub mod pii;
 mod record;
+mod scan;
 pub mod stream;
 pub mod tally;
 
