@@ -171,8 +171,9 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         project_root: run::find_project_root(&cwd),
         today: Date::today(),
+        progress: None,
     };
-    let report = run::run(&options);
+    let report = with_progress(options, args.quiet, !matches!(args.format, Format::Human));
     let summary = Summary::new(
         &report.diagnostics,
         report.files,
@@ -200,6 +201,19 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     print_or_exit(&text);
     exit_code(&report.diagnostics, args.fail_on)
+}
+
+/// Run, with a progress bar on stderr when [`render::progress::wanted`].
+fn with_progress(mut options: Options, quiet: bool, machine_readable: bool) -> run::Report {
+    if !render::progress::wanted(std::io::stderr().is_terminal(), quiet, machine_readable) {
+        return run::run(&options);
+    }
+    let progress = std::sync::Arc::new(run::Progress::default());
+    options.progress = Some(std::sync::Arc::clone(&progress));
+    let bar = render::progress::Bar::on_stderr(progress);
+    let report = run::run(&options);
+    bar.finish();
+    report
 }
 
 /// 2 for unreadable or invalid input, else 1 for findings at or above `--fail-on`, else 0.

@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod progress;
 pub mod taxonomy;
 
 use crate::diagnostic::{Diagnostic, Severity};
