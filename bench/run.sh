@@ -49,23 +49,29 @@ find . -type f -print0 | xargs -0 cat > /dev/null
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# measure NAME CMD…: run RUNS times under GNU time; record the best wall time and its RSS.
+# measure NAME CMD…: run RUNS times under GNU time; record the best wall time, the best CPU
+# time (user + system: on a machine shared with other work it is the steadier figure) and
+# the largest peak RSS.
 measure() {
     local name=$1
     shift
-    local best="" rss=""
+    local best="" cpu="" rss=0
     for _ in $(seq "$RUNS"); do
         /usr/bin/time -v -o "$TMP/time" "$@" > "$TMP/$name.out" 2> "$TMP/$name.err" || true
-        local wall kb
+        local wall used kb
         wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
             for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$TMP/time")
+        used=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$TMP/time")
         kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMP/time")
         if [[ -z "$best" ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
             best=$wall
-            rss=$kb
         fi
+        if [[ -z "$cpu" ]] || awk -v a="$used" -v b="$cpu" 'BEGIN { exit !(a < b) }'; then
+            cpu=$used
+        fi
+        ((kb > rss)) && rss=$kb
     done
-    echo "$best $rss" > "$TMP/$name.result"
+    echo "$best $rss $cpu" > "$TMP/$name.result"
 }
 
 CORES=$(nproc)
@@ -87,14 +93,12 @@ FIELDS=${FIELDS:-$CHECK_FIELDS}
 result() { cut -d' ' -f"$2" "$TMP/$1.result"; }
 row() {
     local name=$1 label=$2 floor=$3
-    local wall rss
-    wall=$(result "$name" 1)
-    rss=$(result "$name" 2)
-    awk -v label="$label" -v wall="$wall" -v rss="$rss" -v bytes="$BYTES" -v fields="$FIELDS" \
-        -v floor="$( [[ -n "$floor" ]] && result "$floor" 1 )" 'BEGIN {
-        ratio = floor == "" ? "" : sprintf("%.2f×", wall / floor);
-        printf "| %-44s | %7.2f s | %8.1f | %11.0f | %7.1f MB | %6s |\n",
-            label, wall, bytes / 1e6 / wall, fields / wall, rss / 1024, ratio }'
+    awk -v label="$label" -v wall="$(result "$name" 1)" -v rss="$(result "$name" 2)" \
+        -v cpu="$(result "$name" 3)" -v bytes="$BYTES" -v fields="$FIELDS" \
+        -v floor="$( [[ -n "$floor" ]] && result "$floor" 3 )" 'BEGIN {
+        ratio = floor == "" ? "" : sprintf("%.2f×", cpu / floor);
+        printf "| %-48s | %7.2f s | %7.2f s | %6.1f | %9.0f | %7.1f MB | %8s |\n",
+            label, wall, cpu, bytes / 1e6 / cpu, fields / cpu, rss / 1024, ratio }'
 }
 
 echo
@@ -103,8 +107,8 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $CORES cores, $(free -g 
 echo "input: $FILES files checked, $BYTES bytes, $FIELDS fields; check found $FINDINGS findings ($ERRORS errors)" \
     "${PLANTED:+; $PLANTED violations were planted}"
 echo
-echo "| command                                      |     wall |     MB/s |    fields/s |  peak RSS | vs floor |"
-echo "|----------------------------------------------|---------:|---------:|------------:|----------:|-------:|"
+echo "| command                                          |      wall |       CPU | MB/CPU-s | fields/CPU-s | peak RSS | CPU vs floor |"
+echo "|--------------------------------------------------|----------:|----------:|-------:|----------:|----------:|---------:|"
 row check1 "check --jobs 1 --format json" floor1
 row checkN "check --format json ($CORES threads)" floorN
 row human1 "check --jobs 1 (human output)" floor1
@@ -112,7 +116,8 @@ row floor1 "parse-floor --jobs 1" ""
 row floorN "parse-floor ($CORES threads)" ""
 row saphyr1 "parse-floor --jobs 1 --json-parser saphyr" ""
 row saphyrN "parse-floor --json-parser saphyr ($CORES threads)" ""
-awk -v c1="$(result check1 1)" -v cn="$(result checkN 1)" -v s1="$(result saphyr1 1)" \
-    -v f1="$(result floor1 1)" -v fn="$(result floorN 1)" 'BEGIN {
-    printf "\ncheck/floor, 1 thread: %.2f× (serde_json floor for JSON), %.2f× (serde-saphyr floor for JSON)\n", c1 / f1, c1 / s1
-    printf "scaling with all cores: check %.2f×, floor %.2f×\n", c1 / cn, f1 / fn }'
+awk -v c1="$(result check1 3)" -v s1="$(result saphyr1 3)" -v f1="$(result floor1 3)" \
+    -v w1="$(result check1 1)" -v wn="$(result checkN 1)" -v g1="$(result floor1 1)" \
+    -v gn="$(result floorN 1)" 'BEGIN {
+    printf "\ncheck/floor, 1 thread, CPU time: %.2f× (serde_json floor for JSON), %.2f× (serde-saphyr floor for JSON)\n", c1 / f1, c1 / s1
+    printf "scaling with all cores, wall time: check %.2f×, floor %.2f×\n", w1 / wn, g1 / gn }'
