@@ -10,6 +10,8 @@
 //! an input problem is expected, 1 when an error is, else 0). The human rendering and the
 //! JSON report of each directory are snapshotted.
 
+mod common;
+
 use consentlint::diagnostic::{Category, Code, Severity};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -122,15 +124,10 @@ fn actual(json: &str) -> Vec<Expectation> {
         .unwrap()
         .iter()
         .map(|d| {
-            let code = d["code"].as_str().unwrap();
-            let announced = match d["rule"].as_str() {
-                Some(rule) => format!("{code}[{rule}]"),
-                None => code.to_owned(),
-            };
             (
                 d["file"].as_str().unwrap().to_owned(),
                 d["line"].as_u64().unwrap_or(0) as usize,
-                announced,
+                common::announced(d),
             )
         })
         .collect();
@@ -209,4 +206,10 @@ fn demo_fixture() {
 #[test]
 fn diagnostic_code_fixtures() {
     check_group("codes");
+}
+
+/// Telemetry definitions in other tools' formats (Glean metrics.yaml), read where they are.
+#[test]
+fn source_format_fixtures() {
+    check_group("sources");
 }

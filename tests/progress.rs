@@ -20,6 +20,7 @@ fn counters_end_at_every_file_and_every_finding() {
         limits: Limits::default(),
         project_root: std::env::current_dir().unwrap(),
         today: Date::today(),
+        files: Default::default(),
         progress: Some(Arc::clone(&progress)),
     };
     let report = run::run(&options);

@@ -29,7 +29,7 @@ pub struct Totals {
 /// Read and parse every file under `paths` with the current rayon pool.
 pub fn parse_all(paths: &[PathBuf], json: JsonParser) -> Totals {
     let mut problems = Vec::new();
-    let inputs = walk::inputs(paths, &mut problems);
+    let inputs = walk::inputs(paths, &Default::default(), &mut problems);
     inputs
         .par_iter()
         .map(|input| {

@@ -140,6 +140,27 @@ codes! {
     ///
     /// Fix: use the suggested type, or add the type to the policy's `taxonomy_extensions`.
     UnknownDataType = "unknown-data-type", Finding, Error;
+    /// A field's name strongly suggests more sensitive data than its classification says.
+    ///
+    /// consentlint splits the name into words (snake_case, kebab-case, camelCase; for a
+    /// schema path, the last two segments) and looks for terms such as `email`, `phone`,
+    /// `ip`/`ip_address`, `ssn`, `password`, `token`, `url`/`uri`, `lat`/`lon`,
+    /// `user_name`, `device_name`, `zip`, `user_id`. Whole words only: `zip` never matches
+    /// `unzip_time`, nor `ip` `tip` or `ship`. It warns when such a field is classified
+    /// `system_metadata` or `public_non_personal` (or, under `unclassified: allow`, not
+    /// classified at all), and says which type the name suggests. A name that also says
+    /// the value is derived (`email_count`, `url_length`, `has_password`, `token_type`,
+    /// `ip_hash`) is not reported, nor is a field declared `anonymized` or `aggregated`.
+    ///
+    /// Example: `{ name: contact_email, type: app.usage.action }`, or a Glean event extra
+    /// `url` of type `string` (a `glean.string`, system metadata).
+    ///
+    /// Fix: if the field carries what its name says, classify it with the suggested type
+    /// (the policy then decides whether and at which level it may be collected). If the
+    /// name misleads, rename the field or suppress the finding for it (`suppress: [{code:
+    /// suspicious-classification, field: NAME, reason: …}]`); to turn the check off, set
+    /// its severity to `off` in `consentlint.yaml`.
+    SuspiciousClassification = "suspicious-classification", Finding, Warning;
     /// An object in an event schema allows properties it does not declare.
     ///
     /// `additionalProperties` missing or `true` lets an event carry anything, and nothing
@@ -186,6 +207,20 @@ codes! {
     ///
     /// Fix: delete it.
     SuppressionUnused = "suppression-unused", Finding, Warning;
+    /// A baseline entry matched no finding: what it recorded was fixed, or moved to
+    /// another file, event or field.
+    ///
+    /// A baseline (`check --baseline FILE`) lists known findings that CI should not fail
+    /// on. An entry that no longer matches anything should go, or the baseline slowly
+    /// hides nothing while looking like it hides a lot — and a later finding with the same
+    /// key would be silently absorbed.
+    ///
+    /// Example: the baseline records `denied-data[no-euii]` at `note_saved.author_email` in
+    /// `telemetry.yaml`, and the field was removed.
+    ///
+    /// Fix: delete the entry, or rewrite the baseline with `check --write-baseline FILE`
+    /// after reviewing that every remaining finding is still accepted.
+    StaleBaselineEntry = "stale-baseline-entry", Finding, Info;
     /// A YAML file is not well-formed.
     ///
     /// Fix: correct the syntax at the position shown.
@@ -250,14 +285,17 @@ codes! {
     InvalidEncoding = "invalid-encoding", Input, Error;
     /// A file is empty (or holds only comments and whitespace).
     EmptyFile = "empty-file", Input, Error;
-    /// A file is larger than `--max-file-size`.
+    /// A file is larger than `--max-file-size` (default 32 MiB, or the config's
+    /// `limits: { max_file_size }`).
     ///
     /// Fix: split the file, or raise the limit.
     InputTooLarge = "input-too-large", Input, Error;
     /// A document exceeds a parsing budget: nesting depth, node count, or alias
     /// expansion (a "billion laughs" alias bomb).
     ///
-    /// Fix: simplify the document (the budgets are listed in the README).
+    /// Fix: simplify the document, or raise the budget in the project config
+    /// (`consentlint.yaml`: `limits: { max_depth, max_nodes, max_aliases }`) if the
+    /// document is legitimate.
     ResourceLimit = "resource-limit", Input, Error;
     /// A YAML file holds more than one document (`---`).
     ///

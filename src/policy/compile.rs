@@ -4,6 +4,7 @@
 //! diagnostics explaining why there is none. Every id a policy uses is resolved here, with
 //! a "did you mean" for the ones that do not exist, so checking never meets an unknown id.
 
+use super::sources::{self, Sources};
 use super::table::{ConsentLevel, Defaults, Effect, LimitSet, Policy, Rule, Unclassified};
 use super::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId};
 use crate::builtin;
@@ -15,6 +16,7 @@ use crate::load::schema_check::Format;
 use crate::load::{self, Limits};
 use crate::project;
 use crate::source::SourceFile;
+use crate::sources::fideslang;
 use crate::suggest;
 use std::collections::HashMap;
 use std::path::Path;
@@ -273,8 +275,16 @@ fn build(
     let taxonomy_ref = merged
         .taxonomy
         .map(|(layer, t)| {
+            let reference = match t.value.strip_prefix(fideslang::PREFIX) {
+                Some(path) => format!(
+                    "{}{}",
+                    fideslang::PREFIX,
+                    resolve_relative(&layer.source.name, path)
+                ),
+                None => resolve_relative(&layer.source.name, &t.value),
+            };
             (
-                resolve_relative(&layer.source.name, &t.value),
+                reference,
                 Some(Label::new(&layer.source, t.span, "taxonomy named here")),
             )
         })
@@ -375,7 +385,17 @@ fn build(
         }
     }
 
-    Some(Policy::new(
+    // Source mappings: the last layer that declares one wins, whole.
+    let mut sources = Sources::default();
+    if let Some((layer, decl)) = layers
+        .iter()
+        .rev()
+        .find_map(|l| l.doc.sources.glean.as_ref().map(|g| (l, g)))
+    {
+        sources.glean = Some(sources::resolve_glean(&layer.source, decl, &resolver, out));
+    }
+
+    let mut policy = Policy::new(
         top.doc.id.value.clone(),
         top.doc.title.clone(),
         reference.to_owned(),
@@ -387,7 +407,9 @@ fn build(
         per_level,
         taxonomy,
         rules,
-    ))
+    );
+    policy.sources = sources;
+    Some(policy)
 }
 
 fn merge_limits(into: &mut LimitSet, from: &doc::LimitSet, source: &Arc<SourceFile>) {
@@ -414,6 +436,9 @@ fn load_taxonomy(
     limits: &Limits,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Arc<SourceFile>, TypeDecl)>> {
+    if let Some(path) = reference.strip_prefix(fideslang::PREFIX) {
+        return load_fideslang(path, via, limits, out);
+    }
     let source = match builtin::name(reference) {
         Some(name) => builtin::taxonomy(name).ok_or_else(|| {
             Diagnostic::new(
@@ -448,8 +473,42 @@ fn load_taxonomy(
     }
 }
 
-/// Resolves the ids a rule uses against the merged policy.
-struct Resolver<'a> {
+/// A fideslang data-categories file as taxonomy types (`taxonomy: fideslang:PATH`).
+fn load_fideslang(
+    path: &str,
+    via: Option<Label>,
+    limits: &Limits,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<(Arc<SourceFile>, TypeDecl)>> {
+    let loaded = load::read_source(Path::new(path), path, limits)
+        .and_then(|source| load::parse(&source, limits).map(|root| (source, root)));
+    let problem = match loaded {
+        Ok((source, root)) if fideslang::is_data_categories(&root) => {
+            return Some(
+                fideslang::read(&root)
+                    .into_iter()
+                    .map(|t| (Arc::clone(&source), t))
+                    .collect(),
+            );
+        }
+        Ok((source, root)) => Diagnostic::at(
+            Code::InvalidValue,
+            &source,
+            root.span,
+            format!("`{path}` is not a fideslang data-categories file"),
+        )
+        .with_help("a fideslang taxonomy has a top-level `data_category:` list (fideslang's data_files/data_categories.yml)"),
+        Err(problem) => problem,
+    };
+    out.push(match via {
+        Some(via) => problem.with_related(via),
+        None => problem,
+    });
+    None
+}
+
+/// Resolves the ids a rule (or a source mapping) uses against the merged policy.
+pub(super) struct Resolver<'a> {
     levels: &'a [ConsentLevel],
     purposes: Option<&'a [String]>,
     taxonomy: &'a Taxonomy,
@@ -476,7 +535,7 @@ impl Resolver<'_> {
         );
     }
 
-    fn level(
+    pub(super) fn level(
         &self,
         source: &Arc<SourceFile>,
         id: &Sp<String>,
@@ -503,7 +562,7 @@ impl Resolver<'_> {
         found
     }
 
-    fn data_type(
+    pub(super) fn data_type(
         &self,
         source: &Arc<SourceFile>,
         id: &Sp<String>,

@@ -1,6 +1,7 @@
 //! Stage 3 — policies: the taxonomy, compilation, and the decision table.
 
 pub mod compile;
+pub mod sources;
 pub mod table;
 pub mod taxonomy;
 

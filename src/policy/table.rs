@@ -5,6 +5,7 @@
 //! `min_consent` is met, sorted by rule id, so deciding a field is a lookup plus a few
 //! condition checks — and no rule order can change a verdict.
 
+use super::sources::Sources;
 use super::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId, purpose_within};
 use crate::diagnostic::Severity;
 
@@ -99,6 +100,8 @@ pub struct Policy {
     pub per_level_limits: Vec<LimitSet>,
     pub taxonomy: Taxonomy,
     pub rules: Vec<Rule>,
+    /// How definitions in other formats (Glean) map onto this policy.
+    pub sources: Sources,
     cells: Vec<Cell>,
     /// Every grant matching a type, at any level, sorted by id.
     grants_by_type: Vec<Vec<RuleIdx>>,
@@ -186,6 +189,7 @@ impl Policy {
             per_level_limits,
             taxonomy,
             rules,
+            sources: Sources::default(),
             cells,
             grants_by_type,
         }

@@ -50,6 +50,12 @@ pub fn summary_line(summary: &Summary) -> String {
             plural(summary.skipped, "file")
         ));
     }
+    if let Some(n) = summary.baselined {
+        line.push_str(&format!(
+            "; {} in the baseline not shown",
+            plural(n, "finding")
+        ));
+    }
     line.push('\n');
     line
 }

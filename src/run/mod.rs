@@ -7,7 +7,8 @@
 
 pub mod walk;
 
-use crate::check::{self, Context, FileOutcome, date::Date};
+use crate::check::{self, Context, FileOutcome, Suppression, date::Date};
+use crate::config::FileFilter;
 use crate::diagnostic::{self, Code, Diagnostic, Label};
 use crate::document::Kind;
 use crate::document::manifest::ManifestDoc;
@@ -30,6 +31,8 @@ pub struct Options {
     pub limits: Limits,
     pub project_root: PathBuf,
     pub today: Date,
+    /// Which walked files are checked (the config's `include`/`exclude`).
+    pub files: FileFilter,
     /// Counters to update while the run works (for a progress bar); `None` costs nothing.
     pub progress: Option<Arc<Progress>>,
 }
@@ -61,6 +64,12 @@ pub struct Report {
     pub skipped: usize,
     pub events: usize,
     pub fields: usize,
+    /// Every file checked, in output order.
+    pub checked: Vec<String>,
+    /// The policies compiled for the run, sorted by name.
+    pub policies: Vec<Arc<Policy>>,
+    /// Every valid inline suppression, in file and line order.
+    pub suppressions: Vec<Suppression>,
 }
 
 type Compiled = Option<Arc<Policy>>;
@@ -93,6 +102,7 @@ impl PolicyCache<'_> {
 /// One file's result before merging.
 #[derive(Default)]
 struct Partial {
+    file: String,
     outcome: FileOutcome,
     checked: bool,
     /// A walked schema whose checking waits until every manifest is done.
@@ -101,7 +111,7 @@ struct Partial {
 
 pub fn run(options: &Options) -> Report {
     let mut report = Report::default();
-    let inputs = walk::inputs(&options.paths, &mut report.diagnostics);
+    let inputs = walk::inputs(&options.paths, &options.files, &mut report.diagnostics);
     if let Some(progress) = &options.progress {
         progress.total.store(inputs.len(), Ordering::Relaxed);
     }
@@ -136,6 +146,7 @@ pub fn run(options: &Options) -> Report {
             if used.contains(&i.display) {
                 // Checked as part of a manifest that uses it: not read a second time.
                 let partial = Partial {
+                    file: i.display.clone(),
                     deferred_schema: true,
                     ..Partial::default()
                 };
@@ -151,12 +162,14 @@ pub fn run(options: &Options) -> Report {
     for partial in first.into_iter().chain(second) {
         if partial.checked || partial.deferred_schema {
             report.files += 1;
+            report.checked.push(partial.file);
         } else {
             report.skipped += 1;
         }
         report.events += partial.outcome.events;
         report.fields += partial.outcome.fields;
         report.diagnostics.extend(partial.outcome.diagnostics);
+        report.suppressions.extend(partial.outcome.suppressions);
     }
     report.diagnostics.extend(
         cache
@@ -164,6 +177,19 @@ pub fn run(options: &Options) -> Report {
             .into_inner()
             .unwrap_or_else(|e| e.into_inner()),
     );
+    report.policies = cache
+        .cells
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_values()
+        .filter_map(|cell| cell.get().cloned().flatten())
+        .collect();
+    report.policies.sort_by(|a, b| a.name.cmp(&b.name));
+    report.policies.dedup_by(|a, b| Arc::ptr_eq(a, b));
+    report.checked.sort();
+    report
+        .suppressions
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     diagnostic::sort(&mut report.diagnostics);
     report
 }
@@ -206,7 +232,10 @@ fn check_one(
     cache: &PolicyCache<'_>,
     used_schemas: Option<&HashSet<String>>,
 ) -> Partial {
-    let mut partial = Partial::default();
+    let mut partial = Partial {
+        file: input.display.clone(),
+        ..Partial::default()
+    };
     let source = match load::read_source(&input.path, &input.display, &options.limits) {
         Ok(source) => source,
         Err(d) => {
@@ -303,15 +332,21 @@ fn check_one(
                     Some(policy) => {
                         partial.outcome = check::check_event_schema(&source, root, &policy, cx)
                     }
-                    None => out.push(Diagnostic::new(
-                        Code::PolicyUnavailable,
-                        source.name.clone(),
-                        format!(
-                            "`{}` was not checked: policy `{reference}` could not be loaded",
-                            source.name
-                        ),
-                    )),
+                    None => out.push(not_checked(&source.name, &reference)),
                 }
+            }
+        }
+        Kind::GleanMetrics => {
+            let reference = options
+                .policy
+                .clone()
+                .unwrap_or_else(|| "builtin:glean".to_owned());
+            match cache.get(&reference) {
+                Some(policy) => {
+                    let metrics = crate::sources::glean::read(&root);
+                    partial.outcome = check::glean::check_metrics(&source, &metrics, &policy);
+                }
+                None => out.push(not_checked(&source.name, &reference)),
             }
         }
         Kind::Policy => {
@@ -336,24 +371,18 @@ fn unavailable(
     doc: &ManifestDoc,
     reference: &str,
 ) -> Diagnostic {
-    let mut d = Diagnostic::new(
-        Code::PolicyUnavailable,
-        source.name.clone(),
-        format!(
-            "`{}` was not checked: policy `{reference}` could not be loaded",
-            source.name
-        ),
-    );
+    let mut d = not_checked(&source.name, reference);
     if let Some(p) = &doc.policy {
         d.primary = Some(Label::new(source, p.span, "this policy has errors"));
     }
     d.with_help("fix the policy's own diagnostics first")
 }
 
-/// The project root: the directory of `consentlint.yaml` above the working directory, else
-/// the working directory itself.
-pub fn find_project_root(cwd: &std::path::Path) -> PathBuf {
-    cwd.ancestors()
-        .find(|dir| dir.join("consentlint.yaml").is_file())
-        .map_or_else(|| cwd.to_path_buf(), std::path::Path::to_path_buf)
+/// A file left unchecked because its policy has errors (reported on their own).
+fn not_checked(file: &str, reference: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::PolicyUnavailable,
+        file.to_owned(),
+        format!("`{file}` was not checked: policy `{reference}` could not be loaded"),
+    )
 }

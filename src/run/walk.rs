@@ -1,5 +1,6 @@
 //! Finding the files to check: paths given on the command line, directories walked.
 
+use crate::config::FileFilter;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::project;
 use std::path::{Path, PathBuf};
@@ -19,13 +20,18 @@ const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 const SKIPPED_DIRS: [&str; 3] = ["target", "node_modules", "vendor"];
 
 /// Expand paths into files, sorted for deterministic output, with a diagnostic for each
-/// path or directory entry that cannot be read.
-pub fn inputs(paths: &[PathBuf], problems: &mut Vec<Diagnostic>) -> Vec<Input> {
+/// path or directory entry that cannot be read. Walked files pass through `filter`; files
+/// named explicitly are always checked.
+pub fn inputs(
+    paths: &[PathBuf],
+    filter: &FileFilter,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Input> {
     let mut files = Vec::new();
     for path in paths {
         let display = project::normalize(path);
         if path.is_dir() {
-            walk_dir(path, &mut files, problems);
+            walk_dir(path, filter, &mut files, problems);
         } else if path.exists() {
             files.push(Input {
                 path: path.clone(),
@@ -52,7 +58,12 @@ pub fn inputs(paths: &[PathBuf], problems: &mut Vec<Diagnostic>) -> Vec<Input> {
     files
 }
 
-fn walk_dir(root: &Path, files: &mut Vec<Input>, problems: &mut Vec<Diagnostic>) {
+fn walk_dir(
+    root: &Path,
+    filter: &FileFilter,
+    files: &mut Vec<Input>,
+    problems: &mut Vec<Diagnostic>,
+) {
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -61,18 +72,22 @@ fn walk_dir(root: &Path, files: &mut Vec<Input>, problems: &mut Vec<Diagnostic>)
             let name = e.file_name().to_string_lossy();
             e.depth() == 0
                 || !(e.file_type().is_dir()
-                    && (name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref())))
+                    && (name.starts_with('.')
+                        || SKIPPED_DIRS.contains(&name.as_ref())
+                        || filter.excludes_dir(e.path())))
         });
     for entry in walker {
         match entry {
             Ok(entry) => {
                 let path = entry.path();
                 let wanted = entry.file_type().is_file()
-                    && path
+                    && (path
                         .extension()
                         .and_then(|e| e.to_str())
                         .is_some_and(|e| EXTENSIONS.contains(&e))
-                    && entry.file_name() != "consentlint.yaml";
+                        || is_iglu_schema(path))
+                    && entry.file_name() != crate::config::FILE_NAME
+                    && filter.accepts(path);
                 if wanted {
                     files.push(Input {
                         path: path.to_path_buf(),
@@ -98,4 +113,20 @@ fn walk_dir(root: &Path, files: &mut Vec<Input>, problems: &mut Vec<Diagnostic>)
             }
         }
     }
+}
+
+/// A schema in an Iglu repository's layout, `VENDOR/NAME/jsonschema/MODEL-REVISION-ADDITION`
+/// (no extension; Iglu Central and Snowplow schema registries store them so).
+fn is_iglu_schema(path: &Path) -> bool {
+    let in_jsonschema_dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d == "jsonschema");
+    let version = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let parts: Vec<&str> = version.split('-').collect();
+    in_jsonschema_dir
+        && parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
