@@ -11,6 +11,7 @@
 // its size costs nothing when files are fine, and boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod audit;
 pub mod baseline;
 pub mod builtin;
 pub mod check;
@@ -21,6 +22,7 @@ pub mod load;
 pub mod policy;
 pub mod project;
 pub mod render;
+pub mod report;
 pub mod run;
 pub mod source;
 pub mod sources;

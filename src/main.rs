@@ -12,6 +12,13 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Subcommand handlers that live in their own files: `audit` (captured payloads) and the
+/// policy auditor's commands (`policy …`, `explain`, `report`).
+mod cli {
+    pub mod audit;
+    pub mod policy;
+}
+
 #[derive(Parser)]
 #[command(
     name = "consentlint",
@@ -30,12 +37,21 @@ struct Cli {
 enum Command {
     /// Check telemetry manifests and event schemas against a policy.
     Check(CheckArgs),
+    /// Audit captured telemetry payloads (NDJSON) against the declared manifests and policy.
+    Audit(cli::audit::AuditArgs),
     /// Print the data-type taxonomy of a policy as a tree, with each type's data class.
     Taxonomy {
         /// The policy whose taxonomy (with its `taxonomy_extensions`) to print.
         #[arg(long, value_name = "POLICY", default_value = "builtin:default")]
         policy: String,
     },
+    /// Auditor tools for policies: lint, compile (the decision table), diff.
+    #[command(subcommand)]
+    Policy(cli::policy::PolicyCommand),
+    /// Explain the verdict on one data type at one consent level, rule by rule.
+    Explain(cli::policy::ExplainArgs),
+    /// The data inventory: per consent level, every data type collected, by which apps and events.
+    Report(cli::policy::ReportArgs),
     /// Print the documentation of a diagnostic code (all codes without an argument).
     ExplainCode {
         /// The code, e.g. `consent-too-low`.
@@ -125,6 +141,20 @@ enum Color {
     Never,
 }
 
+impl Color {
+    /// Whether to colour stdout (auto: only on a terminal, never with `NO_COLOR` set).
+    fn enabled(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(code) = &cli.explain {
@@ -132,8 +162,12 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(Command::Check(args)) => check(args),
+        Some(Command::Audit(args)) => cli::audit::run(args),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
         Some(Command::Taxonomy { policy }) => taxonomy(&policy),
+        Some(Command::Policy(command)) => cli::policy::policy(command),
+        Some(Command::Explain(args)) => cli::policy::explain(args),
+        Some(Command::Report(args)) => cli::policy::report(args),
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "consentlint", &mut out);
@@ -197,15 +231,7 @@ fn man(command: Option<&str>) -> ExitCode {
 }
 
 fn taxonomy(reference: &str) -> ExitCode {
-    let (policy, problems) = consentlint::policy::compile(reference, &Limits::default());
-    if !problems.is_empty() {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        eprint!(
-            "{}",
-            human::render(&problems, human::Style { color, width: 100 })
-        );
-    }
-    match policy {
+    match cli::policy::load_policy(reference) {
         Some(policy) => {
             print_or_exit(&render::taxonomy::render(&policy));
             ExitCode::SUCCESS
@@ -283,7 +309,7 @@ fn check(args: CheckArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        if let Some(code) = emit(&args, &text, None) {
+        if let Some(code) = emit(args.output.as_deref(), &text, None) {
             return code;
         }
         return exit_code(&report.diagnostics, FailOn::Never);
@@ -356,20 +382,11 @@ fn finish(
     };
     let text = match args.format {
         Format::Json => render::json::render(&report.diagnostics, &summary),
-        Format::Sarif => render::sarif::render(&input),
-        Format::Github => render::github::render(&input),
-        Format::Junit => render::junit::render(&input),
-        Format::Markdown => render::markdown::render(&input),
+        Format::Sarif | Format::Github | Format::Junit | Format::Markdown => {
+            render_ci(args.format, &input)
+        }
         Format::Human => {
-            let color = match args.color {
-                _ if args.output.is_some() => false,
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
+            let color = args.output.is_none() && args.color.enabled();
             let mut text = human::render(&report.diagnostics, human::Style { color, width: 100 });
             if !args.quiet {
                 text.push_str(&human::summary_line(&summary));
@@ -377,16 +394,29 @@ fn finish(
             text
         }
     };
-    if let Some(code) = emit(args, &text, Some(&summary)) {
+    let line = (!args.quiet).then(|| human::summary_line(&summary));
+    if let Some(code) = emit(args.output.as_deref(), &text, line.as_deref()) {
         return code;
     }
     exit_code(&report.diagnostics, fail_on)
 }
 
-/// Print the report, or write it to `--output` and print the summary line; an exit code
-/// when writing fails.
-fn emit(args: &CheckArgs, text: &str, summary: Option<&Summary>) -> Option<ExitCode> {
-    let Some(path) = &args.output else {
+/// The CI formats (SARIF, GitHub, JUnit, Markdown), shared by `check` and `audit`. Human
+/// and JSON output carry each command's own summary, so they are rendered by the command.
+fn render_ci(format: Format, input: &render::Input<'_>) -> String {
+    match format {
+        Format::Sarif => render::sarif::render(input),
+        Format::Github => render::github::render(input),
+        Format::Junit => render::junit::render(input),
+        Format::Markdown => render::markdown::render(input),
+        Format::Human | Format::Json => String::new(),
+    }
+}
+
+/// Print the report, or write it to `--output` and print `summary` (the terminal's line);
+/// an exit code when writing fails.
+fn emit(output: Option<&std::path::Path>, text: &str, summary: Option<&str>) -> Option<ExitCode> {
+    let Some(path) = output else {
         print_or_exit(text);
         return None;
     };
@@ -397,8 +427,8 @@ fn emit(args: &CheckArgs, text: &str, summary: Option<&Summary>) -> Option<ExitC
         );
         return Some(ExitCode::from(2));
     }
-    if let Some(summary) = summary.filter(|_| !args.quiet) {
-        print_or_exit(&human::summary_line(summary));
+    if let Some(summary) = summary {
+        print_or_exit(summary);
     }
     None
 }
@@ -417,7 +447,7 @@ fn with_progress(mut options: Options, quiet: bool, machine_readable: bool) -> r
 }
 
 /// 2 for unreadable or invalid input, else 1 for findings at or above `--fail-on`, else 0.
-fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
+pub(crate) fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
     if diagnostics
         .iter()
         .any(|d| d.code.category() == Category::Input && d.severity == Severity::Error)
@@ -431,7 +461,7 @@ fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
 }
 
 /// Write to stdout; a closed pipe (`| head`) ends the program quietly.
-fn print_or_exit(text: &str) {
+pub(crate) fn print_or_exit(text: &str) {
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(text.as_bytes())

@@ -138,6 +138,17 @@ pub fn walk(
     source: &Arc<SourceFile>,
     project: &Project,
     limits: &Limits,
+) -> SchemaFields {
+    walk_with(root, source, project, limits, &mut RefFiles::default())
+}
+
+/// [`walk`], reading `$ref`'d files through `files`, shared with other walks (the other
+/// events of the same manifest).
+pub fn walk_with(
+    root: Arc<Node>,
+    source: &Arc<SourceFile>,
+    project: &Project,
+    limits: &Limits,
     files: &mut RefFiles,
 ) -> SchemaFields {
     let mut walker = Walker {

@@ -189,7 +189,7 @@ fn check_event(
                     outcome.schemas_used.push(schema_source.name.clone());
                 }
                 out.extend(event_schema::meta_validate(&root, &schema_source));
-                let walked = event_schema::walk(
+                let walked = event_schema::walk_with(
                     Arc::new(root),
                     &schema_source,
                     cx.project,
@@ -312,7 +312,8 @@ fn check_purposes(
     }
 }
 
-fn load_event_schema(
+/// Read and parse the event schema an event's `schema:` names, confined to the project.
+pub fn load_event_schema(
     source: &Arc<SourceFile>,
     schema: &Sp<String>,
     cx: &Context<'_>,
@@ -367,13 +368,7 @@ pub fn check_event_schema(
         retention_days: None,
         default_identification: None,
     };
-    let walked = event_schema::walk(
-        Arc::new(root),
-        source,
-        cx.project,
-        cx.limits,
-        &mut event_schema::RefFiles::default(),
-    );
+    let walked = event_schema::walk(Arc::new(root), source, cx.project, cx.limits);
     out.extend(walked.diagnostics);
     check_fields(policy, &site, &walked.fields, &mut out);
     for d in &mut out {

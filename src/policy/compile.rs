@@ -5,7 +5,9 @@
 //! a "did you mean" for the ones that do not exist, so checking never meets an unknown id.
 
 use super::sources::{self, Sources};
-use super::table::{ConsentLevel, Defaults, Effect, LimitSet, Policy, Rule, Unclassified};
+use super::table::{
+    ConsentLevel, Defaults, Effect, LimitSet, Policy, Provenance, Rule, Selector, Unclassified,
+};
 use super::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId};
 use crate::builtin;
 use crate::diagnostic::{Code, Diagnostic, Label, Severity};
@@ -19,7 +21,6 @@ use crate::source::SourceFile;
 use crate::sources::fideslang;
 use crate::suggest;
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 /// A policy file in an `extends` chain, read and validated.
@@ -92,7 +93,7 @@ fn read(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic>
                 hint
             })
         }),
-        None => load::read_source(Path::new(reference), reference, limits),
+        None => load::read_reference(reference, limits),
     }
 }
 
@@ -161,6 +162,8 @@ fn collect_layers(
 fn resolve_relative(from: &str, reference: &str) -> String {
     if builtin::name(reference).is_some() {
         reference.to_owned()
+    } else if let Some(joined) = load::git::join(from, reference) {
+        joined
     } else if builtin::name(from).is_some() {
         // A built-in policy can only extend other built-ins.
         format!("builtin:{reference}")
@@ -408,6 +411,35 @@ fn build(
         taxonomy,
         rules,
     );
+    policy.provenance = Provenance {
+        extends: top
+            .doc
+            .extends
+            .iter()
+            .map(|e| {
+                (
+                    resolve_relative(&top.source.name, &e.value),
+                    origin(&top.source, e.span),
+                )
+            })
+            .collect(),
+        loosens: top
+            .doc
+            .loosens
+            .iter()
+            .map(|l| (l.value.clone(), origin(&top.source, l.span)))
+            .collect(),
+        purposes: layers
+            .iter()
+            .rev()
+            .find_map(|l| l.doc.purposes.as_ref().map(|p| (l, p)))
+            .map(|(l, p)| {
+                p.iter()
+                    .map(|s| (s.value.clone(), origin(&l.source, s.span)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
     policy.sources = sources;
     Some(policy)
 }
@@ -451,7 +483,7 @@ fn load_taxonomy(
                 builtin::taxonomy_names().collect::<Vec<_>>().join(", ")
             ))
         }),
-        None => load::read_source(Path::new(reference), reference, limits),
+        None => load::read_reference(reference, limits),
     };
     match load::load_document(source, Format::Taxonomy, limits) {
         Ok(loaded) => {
@@ -480,7 +512,7 @@ fn load_fideslang(
     limits: &Limits,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Arc<SourceFile>, TypeDecl)>> {
-    let loaded = load::read_source(Path::new(path), path, limits)
+    let loaded = load::read_reference(path, limits)
         .and_then(|source| load::parse(&source, limits).map(|root| (source, root)));
     let problem = match loaded {
         Ok((source, root)) if fideslang::is_data_categories(&root) => {
@@ -608,24 +640,25 @@ impl Resolver<'_> {
         out: &mut Vec<Diagnostic>,
     ) -> Option<Rule> {
         let before = out.len();
-        let types: Vec<TypeId> = decl
-            .selector
-            .types
-            .iter()
-            .filter_map(|t| self.data_type(source, t, out))
-            .collect();
-        let except: Vec<TypeId> = decl
-            .selector
-            .except
-            .iter()
-            .filter_map(|t| self.data_type(source, t, out))
-            .collect();
-        let classes: Vec<DataClass> = decl
-            .selector
-            .classes
-            .iter()
-            .filter_map(|c| DataClass::parse(&c.value))
-            .collect();
+        let resolve_types =
+            |list: &[Sp<String>], out: &mut Vec<Diagnostic>| -> Vec<(TypeId, Origin)> {
+                list.iter()
+                    .filter_map(|t| Some((self.data_type(source, t, out)?, origin(source, t.span))))
+                    .collect()
+            };
+        let selector = Selector {
+            types: resolve_types(&decl.selector.types, out),
+            except: resolve_types(&decl.selector.except, out),
+            classes: decl
+                .selector
+                .classes
+                .iter()
+                .filter_map(|c| Some((DataClass::parse(&c.value)?, origin(source, c.span))))
+                .collect(),
+        };
+        let types: Vec<TypeId> = selector.types.iter().map(|t| t.0).collect();
+        let except: Vec<TypeId> = selector.except.iter().map(|t| t.0).collect();
+        let classes: Vec<DataClass> = selector.classes.iter().map(|c| c.0).collect();
         let min_consent = match &decl.min_consent {
             Some(l) => self.level(source, l, "min_consent", out).unwrap_or(0),
             None => 0,
@@ -690,6 +723,7 @@ impl Resolver<'_> {
             selector_text: selector_parts.join(", "),
             origin: origin(source, decl.id.span),
             matches,
+            selector,
         })
     }
 }

@@ -3,7 +3,11 @@
 
 use super::Summary;
 use crate::diagnostic::{Diagnostic, Label, Severity};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use crate::source::SourceFile;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    NamedSource, SourceCode, SourceSpan, SpanContents,
+};
 use std::fmt;
 
 /// How to draw.
@@ -64,15 +68,55 @@ pub fn summary_line(summary: &Summary) -> String {
 /// other files (the policy) as related reports with their own snippet.
 struct Report<'a> {
     d: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Text>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Related>,
 }
 
 struct Related {
     message: String,
-    source: NamedSource<String>,
+    source: NamedSource<Text>,
     label: LabeledSpan,
+}
+
+/// A file's text for miette, numbered from where it starts in its file (an excerpt, such
+/// as one line of a payload stream, starts at that line).
+struct Text {
+    text: String,
+    origin: (usize, usize),
+}
+
+fn named(source: &SourceFile) -> NamedSource<Text> {
+    NamedSource::new(
+        &source.name,
+        Text {
+            text: source.text.clone(),
+            origin: source.origin,
+        },
+    )
+}
+
+impl SourceCode for Text {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        let column = if inner.line() == 0 {
+            inner.column() + self.origin.1
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new(
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.origin.0,
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 fn span(label: &Label) -> SourceSpan {
@@ -85,10 +129,7 @@ impl<'a> Report<'a> {
         let mut related = Vec::new();
         let mut source = None;
         if let Some(primary) = &d.primary {
-            source = Some(NamedSource::new(
-                &primary.source.name,
-                primary.source.text.clone(),
-            ));
+            source = Some(named(&primary.source));
             let text = (!primary.message.is_empty()).then(|| primary.message.clone());
             labels.push(LabeledSpan::new_primary_with_span(text, span(primary)));
         }
@@ -109,7 +150,7 @@ impl<'a> Report<'a> {
                         "{} ({}:{}:{})",
                         label.message, label.source.name, at.line, at.column
                     ),
-                    source: NamedSource::new(&label.source.name, label.source.text.clone()),
+                    source: named(&label.source),
                     label: LabeledSpan::new_with_span(Some(label.message.clone()), span(label)),
                 });
             }

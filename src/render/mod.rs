@@ -1,11 +1,17 @@
 //! Stage 5 — rendering diagnostics. Every renderer reads the same [`Diagnostic`] data.
 
+pub mod audit;
+pub mod diff;
+pub mod explain;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod matrix;
 pub mod progress;
+pub mod report;
 pub mod sarif;
 pub mod suppressions;
 pub mod taxonomy;

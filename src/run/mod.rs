@@ -88,7 +88,16 @@ impl PolicyCache<'_> {
             Arc::clone(cells.entry(reference.to_owned()).or_default())
         };
         cell.get_or_init(|| {
-            let (policy, problems) = policy::compile(reference, self.limits);
+            let (policy, mut problems) = policy::compile(reference, self.limits);
+            // The policy's own lint, once per policy; `check` shows its errors only
+            // (`policy lint` shows everything).
+            if let Some(policy) = &policy {
+                problems.extend(
+                    policy::lint::lint(policy, self.limits)
+                        .into_iter()
+                        .filter(|d| d.severity == diagnostic::Severity::Error),
+                );
+            }
             self.diagnostics
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -194,15 +203,16 @@ pub fn run(options: &Options) -> Report {
     report
 }
 
-/// Which policy a manifest uses: `--policy`, else its own `policy:`, else the default.
-fn policy_reference(
-    options: &Options,
+/// Which policy a manifest uses: `--policy` (`forced`), else its own `policy:`, else the
+/// default.
+pub fn policy_reference(
+    forced: Option<&str>,
     manifest_file: &str,
     doc: &ManifestDoc,
     project: &Project,
 ) -> Result<String, String> {
-    if let Some(p) = &options.policy {
-        return Ok(p.clone());
+    if let Some(p) = forced {
+        return Ok(p.to_owned());
     }
     match &doc.policy {
         Some(p) if crate::builtin::name(&p.value).is_some() => Ok(p.value.clone()),
@@ -274,7 +284,7 @@ fn check_one(
             ));
             if out.is_empty() {
                 let doc = ManifestDoc::read(&root);
-                match policy_reference(options, &source.name, &doc, cx.project) {
+                match policy_reference(options.policy.as_deref(), &source.name, &doc, cx.project) {
                     Ok(reference)
                         if crate::builtin::name(&reference).is_none()
                             && !std::path::Path::new(&reference).is_file() =>
