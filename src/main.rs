@@ -285,8 +285,9 @@ fn check(args: CheckArgs) -> ExitCode {
         project_root: config.map_or_else(|| cwd.clone(), |c| c.dir.clone()),
         today: Date::today(),
         files: config.map(|c| c.files.clone()).unwrap_or_default(),
+        progress: None,
     };
-    let mut report = run::run(&options);
+    let mut report = with_progress(options, args.quiet, !matches!(args.format, Format::Human));
     if let Some(config) = config {
         config.apply_severity(&mut report.diagnostics);
         report
@@ -430,6 +431,19 @@ fn emit(output: Option<&std::path::Path>, text: &str, summary: Option<&str>) -> 
         print_or_exit(summary);
     }
     None
+}
+
+/// Run, with a progress bar on stderr when [`render::progress::wanted`].
+fn with_progress(mut options: Options, quiet: bool, machine_readable: bool) -> run::Report {
+    if !render::progress::wanted(std::io::stderr().is_terminal(), quiet, machine_readable) {
+        return run::run(&options);
+    }
+    let progress = std::sync::Arc::new(run::Progress::default());
+    options.progress = Some(std::sync::Arc::clone(&progress));
+    let bar = render::progress::Bar::on_stderr(progress);
+    let report = run::run(&options);
+    bar.finish();
+    report
 }
 
 /// 2 for unreadable or invalid input, else 1 for findings at or above `--fail-on`, else 0.

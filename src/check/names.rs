@@ -261,6 +261,13 @@ const DERIVED: &[&str] = &[
 
 /// The sensitive term a field name suggests, if any, for a value of kind `value`.
 pub fn suggestion(name: &str, value: ValueKind) -> Option<Suggestion> {
+    if !may_match(name) {
+        return None;
+    }
+    suggestion_from_tokens(name, value)
+}
+
+fn suggestion_from_tokens(name: &str, value: ValueKind) -> Option<Suggestion> {
     let segments: Vec<&str> = name
         .split(['.', '/'])
         .map(|s| s.trim_end_matches("[]"))
@@ -312,6 +319,53 @@ pub fn suggestion(name: &str, value: ValueKind) -> Option<Suggestion> {
 
 /// Lowercase word tokens of one name segment: `ipAddress` → `ip address`,
 /// `HTTPReferer` → `http referer`, `unzip_time` → `unzip time`.
+/// A cheap test that rules out most names before tokenizing them (this runs on every
+/// clean field): a term can match only if each of its words occurs somewhere in the name,
+/// ignoring ASCII case, since tokens are lowercased pieces of it. One pass of an
+/// Aho-Corasick automaton over the distinct words of [`TERMS`] finds which occur.
+fn may_match(name: &str) -> bool {
+    struct Words {
+        automaton: aho_corasick::AhoCorasick,
+        /// Per term, the bit set of its words' indexes in the automaton.
+        terms: Vec<u128>,
+    }
+    static WORDS: std::sync::LazyLock<Option<Words>> = std::sync::LazyLock::new(|| {
+        let mut words: Vec<&str> = TERMS
+            .iter()
+            .flat_map(|(w, _, _)| w.iter().copied())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        let terms = TERMS
+            .iter()
+            .map(|(w, _, _)| {
+                w.iter()
+                    .filter_map(|x| words.binary_search(x).ok())
+                    .fold(0u128, |set, i| set | 1 << i)
+            })
+            .collect();
+        if words.len() > 128 {
+            return None;
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&words)
+            .ok()?;
+        Some(Words { automaton, terms })
+    });
+    let Some(words) = WORDS.as_ref() else {
+        return true;
+    };
+    if !name.is_ascii() {
+        return true;
+    }
+    let found = words
+        .automaton
+        .find_overlapping_iter(name)
+        .fold(0u128, |set, m| set | 1 << m.pattern().as_usize());
+    found != 0 && words.terms.iter().any(|&t| t & !found == 0)
+}
+
 pub fn tokens(segment: &str) -> Vec<String> {
     let chars: Vec<char> = segment.chars().collect();
     let mut out = Vec::new();
@@ -361,6 +415,14 @@ mod tests {
     }
 
     proptest! {
+        /// The cheap pre-filter never hides a match the full tokenizing would find.
+        #[test]
+        fn the_prefilter_loses_nothing(name in name_strategy()) {
+            if !may_match(&name) {
+                prop_assert!(suggestion_from_tokens(&name, ValueKind::Any).is_none(), "{name}");
+            }
+        }
+
         /// Any name, however odd: no panic, and a term is only ever made of whole tokens
         /// of the name's last two segments.
         #[test]
