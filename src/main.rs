@@ -132,7 +132,8 @@ fn explain(code: Option<&str>) -> ExitCode {
 }
 
 fn taxonomy(reference: &str) -> ExitCode {
-    let (policy, problems) = consentlint::policy::compile(reference, &Limits::default());
+    let (policy, mut problems) = consentlint::policy::compile(reference, &Limits::default());
+    consentlint::diagnostic::finish(&mut problems);
     if !problems.is_empty() {
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         eprint!(

@@ -5,8 +5,10 @@
 //! `crate::render` turn the same data into every output format.
 
 mod code;
+mod escape;
 
 pub use code::{Category, Code};
+pub use escape::{escape, escape_all, escape_keeping_lines, is_unsafe};
 
 use crate::source::{LineCol, SourceFile, Span};
 use serde::Serialize;
@@ -202,6 +204,14 @@ impl Diagnostic {
             self.message.as_str(),
         )
     }
+}
+
+/// The sink every run's diagnostics pass through before rendering: text from the input
+/// is escaped (see [`escape_all`]), then the diagnostics are put in their deterministic
+/// output order.
+pub fn finish(diagnostics: &mut [Diagnostic]) {
+    escape_all(diagnostics);
+    sort(diagnostics);
 }
 
 /// Sort diagnostics into their deterministic output order.

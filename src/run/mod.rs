@@ -79,8 +79,8 @@ struct Partial {
 
 pub fn run(options: &Options) -> Report {
     let mut report = Report::default();
-    let inputs = walk::inputs(&options.paths, &mut report.diagnostics);
     let project = Project::new(&options.project_root);
+    let inputs = walk::inputs(&options.paths, &project.root, &mut report.diagnostics);
     let cx = Context {
         project: &project,
         limits: &options.limits,
@@ -93,9 +93,9 @@ pub fn run(options: &Options) -> Report {
     };
 
     // Manifests first (a cheap textual test; anything it misses is still checked below).
-    let (manifests, others): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|i| {
-        std::fs::read(&i.path).is_ok_and(|b| b.windows(17).any(|w| w == b"TelemetryManifest"))
-    });
+    let (manifests, others): (Vec<_>, Vec<_>) = inputs
+        .into_iter()
+        .partition(|i| mentions_manifest(&i.path, &options.limits));
     let first: Vec<Partial> = manifests
         .par_iter()
         .map(|i| check_file(i, options, &cx, &cache, None))
@@ -125,8 +125,27 @@ pub fn run(options: &Options) -> Report {
             .into_inner()
             .unwrap_or_else(|e| e.into_inner()),
     );
-    diagnostic::sort(&mut report.diagnostics);
+    diagnostic::finish(&mut report.diagnostics);
     report
+}
+
+/// Whether a file's text names `TelemetryManifest` — read only if it is a regular file
+/// within the size limit (the real read reports everything else).
+fn mentions_manifest(path: &std::path::Path, limits: &Limits) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() <= limits.max_file_size)
+    {
+        return false;
+    }
+    let mut bytes = Vec::new();
+    file.take(limits.max_file_size)
+        .read_to_end(&mut bytes)
+        .is_ok_and(|_| bytes.windows(17).any(|w| w == b"TelemetryManifest"))
 }
 
 /// Which policy a manifest uses: `--policy`, else its own `policy:`, else the default.

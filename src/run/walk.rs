@@ -1,4 +1,10 @@
 //! Finding the files to check: paths given on the command line, directories walked.
+//!
+//! Walking never follows a symlink to a directory, so a link loop (`a/loop -> ..`) or a
+//! link to `/` cannot make a walk endless. A symlink to a file is checked like the file
+//! when its target lies inside the project root; one that is broken, loops, or leads out
+//! of the root is reported as `unreadable-file` — a pull request must not be able to make
+//! CI read and quote `/etc/passwd`.
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::project;
@@ -20,12 +26,12 @@ const SKIPPED_DIRS: [&str; 3] = ["target", "node_modules", "vendor"];
 
 /// Expand paths into files, sorted for deterministic output, with a diagnostic for each
 /// path or directory entry that cannot be read.
-pub fn inputs(paths: &[PathBuf], problems: &mut Vec<Diagnostic>) -> Vec<Input> {
+pub fn inputs(paths: &[PathBuf], root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Input> {
     let mut files = Vec::new();
     for path in paths {
         let display = project::normalize(path);
         if path.is_dir() {
-            walk_dir(path, &mut files, problems);
+            walk_dir(path, root, &mut files, problems);
         } else if path.exists() {
             files.push(Input {
                 path: path.clone(),
@@ -52,8 +58,8 @@ pub fn inputs(paths: &[PathBuf], problems: &mut Vec<Diagnostic>) -> Vec<Input> {
     files
 }
 
-fn walk_dir(root: &Path, files: &mut Vec<Input>, problems: &mut Vec<Diagnostic>) {
-    let walker = walkdir::WalkDir::new(root)
+fn walk_dir(dir: &Path, root: &Path, files: &mut Vec<Input>, problems: &mut Vec<Diagnostic>) {
+    let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
@@ -67,13 +73,14 @@ fn walk_dir(root: &Path, files: &mut Vec<Input>, problems: &mut Vec<Diagnostic>)
         match entry {
             Ok(entry) => {
                 let path = entry.path();
-                let wanted = entry.file_type().is_file()
-                    && path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| EXTENSIONS.contains(&e))
+                let wanted = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| EXTENSIONS.contains(&e))
                     && entry.file_name() != "consentlint.yaml";
-                if wanted {
+                let file = entry.file_type().is_file()
+                    || (entry.path_is_symlink() && wanted && linked_file(path, root, problems));
+                if wanted && file {
                     files.push(Input {
                         path: path.to_path_buf(),
                         display: project::normalize(path),
@@ -84,7 +91,7 @@ fn walk_dir(root: &Path, files: &mut Vec<Input>, problems: &mut Vec<Diagnostic>)
             Err(error) => {
                 let display = error
                     .path()
-                    .map_or_else(|| project::normalize(root), project::normalize);
+                    .map_or_else(|| project::normalize(dir), project::normalize);
                 problems.push(Diagnostic::new(
                     Code::UnreadableFile,
                     display.clone(),
@@ -98,4 +105,24 @@ fn walk_dir(root: &Path, files: &mut Vec<Input>, problems: &mut Vec<Diagnostic>)
             }
         }
     }
+}
+
+/// Whether a symlink met while walking leads to a file to check; a broken or looping link,
+/// or one leading out of the project root, is reported instead. Links to directories are
+/// not followed.
+fn linked_file(link: &Path, root: &Path, problems: &mut Vec<Diagnostic>) -> bool {
+    let display = project::normalize(link);
+    let target = std::fs::metadata(link).and_then(|m| Ok((m, link.canonicalize()?)));
+    let problem = match target {
+        Ok((metadata, _)) if metadata.is_dir() => return false,
+        Ok((_, canonical)) if canonical.starts_with(root) => return true,
+        Ok(_) => "it is a symlink leading outside the project root; not followed".to_owned(),
+        Err(error) => error.to_string(),
+    };
+    problems.push(Diagnostic::new(
+        Code::UnreadableFile,
+        display.clone(),
+        format!("cannot read `{display}`: {problem}"),
+    ));
+    false
 }
