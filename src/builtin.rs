@@ -24,6 +24,7 @@ const POLICIES: &[(&str, &str)] = &[
         include_str!("../policies/entra-diagnostic-logs.yaml"),
     ),
     ("skype-teams", include_str!("../policies/skype-teams.yaml")),
+    ("glean", include_str!("../policies/glean.yaml")),
 ];
 
 const TAXONOMIES: &[(&str, &str)] = &[("default", include_str!("../policies/taxonomy.yaml"))];

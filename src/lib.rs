@@ -1,7 +1,8 @@
 //! consentlint — policy-as-code for telemetry.
 //!
 //! The pipeline, one module per stage: [`load`] (files → spanned trees, validated against
-//! `schemas/`) → [`document`] (typed documents) → [`policy`] (taxonomy + policy compiled
+//! `schemas/`) → [`document`] (typed documents; [`sources`] reads other tools' formats,
+//! such as Glean `metrics.yaml`) → [`policy`] (taxonomy + policy compiled
 //! into a decision table) → [`check`] (manifests and event schemas → diagnostics) →
 //! [`render`]. [`run`] drives a whole check over many files; [`diagnostic`] is the data
 //! every stage produces and every renderer consumes.
@@ -10,14 +11,19 @@
 // its size costs nothing when files are fine, and boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod audit;
+pub mod baseline;
 pub mod builtin;
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod load;
 pub mod policy;
 pub mod project;
 pub mod render;
+pub mod report;
 pub mod run;
 pub mod source;
+pub mod sources;
 pub mod suggest;

@@ -1,7 +1,11 @@
 //! The `consentlint` command line: parse flags, run, render, exit 0 / 1 / 2.
 
-use clap::{Parser, Subcommand, ValueEnum};
+mod audit_cli;
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use consentlint::baseline::{self, Baseline};
 use consentlint::check::date::Date;
+use consentlint::config::{self, Config, FailOn};
 use consentlint::diagnostic::{Category, Code, Diagnostic, Severity};
 use consentlint::load::Limits;
 use consentlint::render::{self, Summary, human};
@@ -9,6 +13,10 @@ use consentlint::run::{self, Options};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod cli {
+    pub mod audit;
+}
 
 #[derive(Parser)]
 #[command(
@@ -28,16 +36,36 @@ struct Cli {
 enum Command {
     /// Check telemetry manifests and event schemas against a policy.
     Check(CheckArgs),
+    /// Audit captured telemetry payloads (NDJSON) against the declared manifests and policy.
+    Audit(cli::audit::AuditArgs),
     /// Print the data-type taxonomy of a policy as a tree, with each type's data class.
     Taxonomy {
         /// The policy whose taxonomy (with its `taxonomy_extensions`) to print.
         #[arg(long, value_name = "POLICY", default_value = "builtin:default")]
         policy: String,
     },
+    /// Auditor tools for policies: lint, compile (the decision table), diff.
+    #[command(subcommand)]
+    Policy(audit_cli::PolicyCommand),
+    /// Explain the verdict on one data type at one consent level, rule by rule.
+    Explain(audit_cli::ExplainArgs),
+    /// The data inventory: per consent level, every data type collected, by which apps and events.
+    Report(audit_cli::ReportArgs),
     /// Print the documentation of a diagnostic code (all codes without an argument).
     ExplainCode {
         /// The code, e.g. `consent-too-low`.
         code: Option<String>,
+    },
+    /// Print a shell completion script: `consentlint completions bash > …`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these definitions: `consentlint man |
+    /// man -l -`.
+    Man {
+        /// A subcommand's page instead of the main page, e.g. `check`.
+        command: Option<String>,
     },
 }
 
@@ -46,18 +74,24 @@ struct CheckArgs {
     /// Files or directories to check (directories are walked for .yaml, .yml, .json).
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// The policy to check against: a path or `builtin:NAME`. Overrides a manifest's `policy:`.
+    /// The policy to check against: a path or `builtin:NAME`. Overrides a manifest's
+    /// `policy:` and the config's.
     #[arg(long, value_name = "POLICY")]
     policy: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Exit with 1 when a finding is at least this severe.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
-    /// Largest file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_size)]
-    max_file_size: u64,
+    /// Write the report to FILE; the summary line still goes to the terminal.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at least this severe [default: the config's
+    /// `fail_on`, else error].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Largest file read, in bytes [default: the config's `limits.max_file_size`, else
+    /// 33554432].
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
@@ -67,20 +101,36 @@ struct CheckArgs {
     /// Print findings only, no summary line.
     #[arg(long, short = 'q')]
     quiet: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    /// Use this config file instead of the nearest `consentlint.yaml` above the working
+    /// directory.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any `consentlint.yaml`.
+    #[arg(long)]
+    no_config: bool,
+    /// Report only findings that are not in this baseline (overrides the config's).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["write_baseline", "no_baseline"])]
+    baseline: Option<PathBuf>,
+    /// Record today's findings in FILE as the baseline, then report as if using it.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    write_baseline: Option<PathBuf>,
+    /// Ignore the config's baseline.
+    #[arg(long)]
+    no_baseline: bool,
+    /// Print every inline suppression with its reason, expiry and effect, instead of the
+    /// findings (human or json format).
+    #[arg(long)]
+    list_suppressions: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
+enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+    Markdown,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,6 +140,20 @@ enum Color {
     Never,
 }
 
+impl Color {
+    /// Whether to colour stdout (auto: only on a terminal, never with `NO_COLOR` set).
+    fn enabled(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(code) = &cli.explain {
@@ -97,8 +161,19 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(Command::Check(args)) => check(args),
+        Some(Command::Audit(args)) => cli::audit::run(args),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
         Some(Command::Taxonomy { policy }) => taxonomy(&policy),
+        Some(Command::Policy(command)) => audit_cli::policy(command),
+        Some(Command::Explain(args)) => audit_cli::explain(args),
+        Some(Command::Report(args)) => audit_cli::report(args),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "consentlint", &mut out);
+            print_or_exit(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Some(Command::Man { command }) => man(command.as_deref()),
         None => {
             eprintln!(
                 "consentlint: no command given; try `consentlint check examples/` or `consentlint --help`"
@@ -131,17 +206,31 @@ fn explain(code: Option<&str>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn taxonomy(reference: &str) -> ExitCode {
-    let (policy, mut problems) = consentlint::policy::compile(reference, &Limits::default());
-    consentlint::diagnostic::finish(&mut problems);
-    if !problems.is_empty() {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        eprint!(
-            "{}",
-            human::render(&problems, human::Style { color, width: 100 })
-        );
+fn man(command: Option<&str>) -> ExitCode {
+    let cli = Cli::command();
+    let page = match command {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            // The page name lives until the process exits.
+            Some(sub) => sub
+                .clone()
+                .name(format!("consentlint-{name}").leak() as &str),
+            None => {
+                eprintln!("consentlint: no command `{name}`");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut out = Vec::new();
+    if clap_mangen::Man::new(page).render(&mut out).is_err() {
+        return ExitCode::from(2);
     }
-    match policy {
+    print_or_exit(&String::from_utf8_lossy(&out));
+    ExitCode::SUCCESS
+}
+
+fn taxonomy(reference: &str) -> ExitCode {
+    match audit_cli::load_policy(reference) {
         Some(policy) => {
             print_or_exit(&render::taxonomy::render(&policy));
             ExitCode::SUCCESS
@@ -151,47 +240,151 @@ fn taxonomy(reference: &str) -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    if let Some(jobs) = args.jobs {
-        // Only fails if a pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .stack_size(8 << 20)
-            .build_global();
-    } else {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .stack_size(8 << 20)
-            .build_global();
-    }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let options = Options {
-        paths: args.paths,
-        policy: args.policy,
-        limits: Limits {
-            max_file_size: args.max_file_size,
-            ..Limits::default()
-        },
-        project_root: run::find_project_root(&cwd),
-        today: Date::today(),
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(8 << 20);
+    let pool = match args.jobs {
+        Some(jobs) => pool.num_threads(jobs.max(1)),
+        None => pool,
     };
-    let report = run::run(&options);
-    let summary = Summary::new(
+    // Only fails if a pool already exists, which cannot happen this early.
+    let _ = pool.build_global();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+
+    let config_path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(path), false) => Some(path.clone()),
+        (None, false) => config::discover(&cwd),
+    };
+    let config = match config_path
+        .map(|path| Config::load(&path, &cwd))
+        .transpose()
+    {
+        Ok(config) => config,
+        Err(problems) => {
+            // Checking without the config would apply the wrong policy and severities.
+            let report = run::Report {
+                diagnostics: problems,
+                ..run::Report::default()
+            };
+            return finish(&args, report, None, FailOn::Error);
+        }
+    };
+    let config = config.as_ref();
+
+    let mut limits = config.map_or_else(Limits::default, |c| c.limits.clone());
+    if let Some(size) = args.max_file_size {
+        limits.max_file_size = size;
+    }
+    let options = Options {
+        paths: args.paths.clone(),
+        policy: args
+            .policy
+            .clone()
+            .or_else(|| config.and_then(|c| c.policy.clone())),
+        limits,
+        project_root: config.map_or_else(|| cwd.clone(), |c| c.dir.clone()),
+        today: Date::today(),
+        files: config.map(|c| c.files.clone()).unwrap_or_default(),
+    };
+    let mut report = run::run(&options);
+    if let Some(config) = config {
+        config.apply_severity(&mut report.diagnostics);
+        report
+            .diagnostics
+            .extend(config.unknown_overrides(&report.policies));
+        consentlint::diagnostic::sort(&mut report.diagnostics);
+    }
+    let fail_on = args
+        .fail_on
+        .or_else(|| config.and_then(|c| c.fail_on))
+        .unwrap_or(FailOn::Error);
+
+    if args.list_suppressions {
+        let text = match args.format {
+            Format::Json => render::suppressions::json(&report.suppressions),
+            Format::Human => render::suppressions::human(&report.suppressions),
+            _ => {
+                eprintln!("consentlint: --list-suppressions prints `--format human` or `json`");
+                return ExitCode::from(2);
+            }
+        };
+        if let Some(code) = emit(args.output.as_deref(), &text, None) {
+            return code;
+        }
+        return exit_code(&report.diagnostics, FailOn::Never);
+    }
+
+    let baseline_path = if args.no_baseline {
+        None
+    } else {
+        args.write_baseline
+            .clone()
+            .or_else(|| args.baseline.clone())
+            .or_else(|| config.and_then(|c| c.baseline.clone()).map(PathBuf::from))
+    };
+    if let Some(path) = &args.write_baseline {
+        let anchor = baseline::Anchor::new(path, &cwd);
+        let text = baseline::write(&report.diagnostics, &anchor);
+        if let Err(error) = std::fs::write(path, text) {
+            eprintln!(
+                "consentlint: cannot write the baseline `{}`: {error}",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let mut baselined = None;
+    if let Some(path) = &baseline_path {
+        match Baseline::load(path, &cwd) {
+            Ok(baseline) => {
+                let applied = baseline.apply(&mut report.diagnostics, &report.checked);
+                baselined = Some(applied.absorbed);
+                if let Some(written) = &args.write_baseline {
+                    eprintln!(
+                        "consentlint: wrote {} finding{} to the baseline `{}`",
+                        baseline.len(),
+                        if baseline.len() == 1 { "" } else { "s" },
+                        written.display()
+                    );
+                }
+            }
+            Err(problems) => {
+                report.diagnostics.extend(problems);
+                consentlint::diagnostic::sort(&mut report.diagnostics);
+            }
+        }
+    }
+    finish(&args, report, baselined, fail_on)
+}
+
+/// Render the report in the chosen format, write it, and turn it into the exit code.
+fn finish(
+    args: &CheckArgs,
+    report: run::Report,
+    baselined: Option<usize>,
+    fail_on: FailOn,
+) -> ExitCode {
+    let mut summary = Summary::new(
         &report.diagnostics,
         report.files,
         report.skipped,
         report.events,
         report.fields,
     );
+    summary.baselined = baselined;
+    let input = render::Input {
+        diagnostics: &report.diagnostics,
+        summary: &summary,
+        files: &report.checked,
+        policies: &report.policies,
+        fail_on: fail_on.threshold(),
+    };
     let text = match args.format {
         Format::Json => render::json::render(&report.diagnostics, &summary),
+        Format::Sarif | Format::Github | Format::Junit | Format::Markdown => {
+            render_ci(args.format, &input)
+        }
         Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
+            let color = args.output.is_none() && args.color.enabled();
             let mut text = human::render(&report.diagnostics, human::Style { color, width: 100 });
             if !args.quiet {
                 text.push_str(&human::summary_line(&summary));
@@ -199,32 +392,61 @@ fn check(args: CheckArgs) -> ExitCode {
             text
         }
     };
-    print_or_exit(&text);
-    exit_code(&report.diagnostics, args.fail_on)
+    let line = (!args.quiet).then(|| human::summary_line(&summary));
+    if let Some(code) = emit(args.output.as_deref(), &text, line.as_deref()) {
+        return code;
+    }
+    exit_code(&report.diagnostics, fail_on)
+}
+
+/// The CI formats (SARIF, GitHub, JUnit, Markdown), shared by `check` and `audit`. Human
+/// and JSON output carry each command's own summary, so they are rendered by the command.
+fn render_ci(format: Format, input: &render::Input<'_>) -> String {
+    match format {
+        Format::Sarif => render::sarif::render(input),
+        Format::Github => render::github::render(input),
+        Format::Junit => render::junit::render(input),
+        Format::Markdown => render::markdown::render(input),
+        Format::Human | Format::Json => String::new(),
+    }
+}
+
+/// Print the report, or write it to `--output` and print `summary` (the terminal's line);
+/// an exit code when writing fails.
+fn emit(output: Option<&std::path::Path>, text: &str, summary: Option<&str>) -> Option<ExitCode> {
+    let Some(path) = output else {
+        print_or_exit(text);
+        return None;
+    };
+    if let Err(error) = std::fs::write(path, text) {
+        eprintln!(
+            "consentlint: cannot write the report to `{}`: {error}",
+            path.display()
+        );
+        return Some(ExitCode::from(2));
+    }
+    if let Some(summary) = summary {
+        print_or_exit(summary);
+    }
+    None
 }
 
 /// 2 for unreadable or invalid input, else 1 for findings at or above `--fail-on`, else 0.
-fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
+pub(crate) fn exit_code(diagnostics: &[Diagnostic], fail_on: FailOn) -> ExitCode {
     if diagnostics
         .iter()
         .any(|d| d.code.category() == Category::Input && d.severity == Severity::Error)
     {
         return ExitCode::from(2);
     }
-    let threshold = match fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    match threshold {
+    match fail_on.threshold() {
         Some(t) if diagnostics.iter().any(|d| d.severity.at_least(t)) => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     }
 }
 
 /// Write to stdout; a closed pipe (`| head`) ends the program quietly.
-fn print_or_exit(text: &str) {
+pub(crate) fn print_or_exit(text: &str) {
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(text.as_bytes())

@@ -67,6 +67,26 @@ pub fn join(from: &str, reference: &str) -> Resolved {
     }
 }
 
+/// `path` relative to `base` (both absolute), lexically, with `..` where needed: the way
+/// to show a file found above the working directory, or to key a file by its project
+/// location rather than by where consentlint ran.
+pub fn relative(path: &Path, base: &Path) -> String {
+    let (path, base) = (normalize_path(path), normalize_path(base));
+    let common = path
+        .components()
+        .zip(base.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in base.components().skip(common) {
+        out.push("..");
+    }
+    for component in path.components().skip(common) {
+        out.push(component);
+    }
+    normalize(&out)
+}
+
 /// Lexically normalise a path: drop `.`, fold `..`, and use `/` separators.
 pub fn normalize(path: &Path) -> String {
     let normal = normalize_path(path);
@@ -106,6 +126,19 @@ fn normalize_path(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_climb_and_descend() {
+        assert_eq!(
+            relative(Path::new("/a/b/c.yaml"), Path::new("/a")),
+            "b/c.yaml"
+        );
+        assert_eq!(
+            relative(Path::new("/a/c.yaml"), Path::new("/a/b/d")),
+            "../../c.yaml"
+        );
+        assert_eq!(relative(Path::new("/a"), Path::new("/a")), ".");
+    }
 
     #[test]
     fn normalizes_lexically() {

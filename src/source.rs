@@ -46,6 +46,10 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: OnceLock<Vec<usize>>,
+    /// Where `text` starts in the file it was cut from: 0-based line and (on that first line)
+    /// 0-based column. Zero for whole files; set for excerpts of files too large to keep,
+    /// such as one line of a captured payload stream.
+    pub origin: (usize, usize),
 }
 
 impl SourceFile {
@@ -54,6 +58,23 @@ impl SourceFile {
             name: name.into(),
             text: text.into(),
             line_starts: OnceLock::new(),
+            origin: (0, 0),
+        })
+    }
+
+    /// A piece of a larger file that starts at 1-based `line` and `column` of that file, so
+    /// that positions inside it are reported as positions in the whole file.
+    pub fn excerpt(
+        name: impl Into<String>,
+        text: impl Into<String>,
+        line: usize,
+        column: usize,
+    ) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            name: name.into(),
+            text: text.into(),
+            line_starts: OnceLock::new(),
+            origin: (line.saturating_sub(1), column.saturating_sub(1)),
         })
     }
 
@@ -76,7 +97,15 @@ impl SourceFile {
             .get(line_start..offset)
             .map_or(offset - line_start, |s| s.chars().count())
             + 1;
-        LineCol { line, column }
+        let column = if line == 1 {
+            column + self.origin.1
+        } else {
+            column
+        };
+        LineCol {
+            line: line + self.origin.0,
+            column,
+        }
     }
 
     /// The byte offset where 1-based `line` starts, if the text has that line.
@@ -104,5 +133,31 @@ mod tests {
         // `ç` is two bytes but one column.
         assert_eq!(f.line_col(5), LineCol { line: 2, column: 2 });
         assert_eq!(f.line_col(999), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn excerpts_report_positions_in_the_whole_file() {
+        let f = SourceFile::excerpt("p.ndjson", "{\"a\": 1}\nx", 42, 10);
+        assert_eq!(
+            f.line_col(0),
+            LineCol {
+                line: 42,
+                column: 10
+            }
+        );
+        assert_eq!(
+            f.line_col(2),
+            LineCol {
+                line: 42,
+                column: 12
+            }
+        );
+        assert_eq!(
+            f.line_col(9),
+            LineCol {
+                line: 43,
+                column: 1
+            }
+        );
     }
 }

@@ -91,3 +91,26 @@ fn the_readme_shows_real_output() {
         "README's summary is stale: {summary}"
     );
 }
+
+#[test]
+fn the_sensitive_name_check_can_be_turned_off_in_the_config() {
+    let dir = "tests/fixtures/codes/suspicious-classification";
+    let (on, _, code) = consentlint(&["check", dir, "--no-config", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        on.matches("\"code\": \"suspicious-classification\"")
+            .count(),
+        5
+    );
+    let (off, _, code) = consentlint(&[
+        "check",
+        dir,
+        "--config",
+        "tests/fixtures/codes/suspicious-classification/consentlint.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    assert!(!off.contains("suspicious-classification"), "{off}");
+    assert!(off.contains("\"warnings\": 0"), "{off}");
+}

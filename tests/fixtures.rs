@@ -6,9 +6,12 @@
 //! diagnostic's primary span starts: `# expect: CODE[rule-id]` (several separated by
 //! `, `). Files that cannot carry comments (JSON) are announced in the directory's
 //! `EXPECT` file, one `path/inside/dir:LINE CODE[rule]` per line. Optional `ARGS` holds
-//! extra command-line arguments; optional `EXIT` the expected exit code (otherwise: 2 when
+//! extra command-line arguments; optional `COMMAND` replaces `check DIR` (`{dir}` stands
+//! for the directory: `policy lint {dir}/policy.yaml`); optional `EXIT` the expected exit code (otherwise: 2 when
 //! an input problem is expected, 1 when an error is, else 0). The human rendering and the
 //! JSON report of each directory are snapshotted.
+
+mod common;
 
 use consentlint::diagnostic::{Category, Code, Severity};
 use std::collections::BTreeMap;
@@ -93,14 +96,22 @@ fn expectations(dir: &Path) -> Vec<Expectation> {
 }
 
 fn run(dir: &Path, format: &str) -> (String, i32) {
-    let mut args: Vec<String> = vec![
-        "check".into(),
-        display(dir),
-        "--format".into(),
-        format.into(),
-        "--color".into(),
-        "never".into(),
-    ];
+    // `COMMAND` replaces `check DIR`, with `{dir}` standing for the directory.
+    let mut args: Vec<String> = match std::fs::read_to_string(dir.join("COMMAND")) {
+        Ok(command) => command
+            .split_whitespace()
+            .map(|w| w.replace("{dir}", &display(dir)))
+            .chain(["--format".into(), format.into()])
+            .collect(),
+        Err(_) => vec![
+            "check".into(),
+            display(dir),
+            "--format".into(),
+            format.into(),
+            "--color".into(),
+            "never".into(),
+        ],
+    };
     if let Ok(extra) = std::fs::read_to_string(dir.join("ARGS")) {
         args.extend(extra.split_whitespace().map(str::to_owned));
     }
@@ -122,15 +133,10 @@ fn actual(json: &str) -> Vec<Expectation> {
         .unwrap()
         .iter()
         .map(|d| {
-            let code = d["code"].as_str().unwrap();
-            let announced = match d["rule"].as_str() {
-                Some(rule) => format!("{code}[{rule}]"),
-                None => code.to_owned(),
-            };
             (
                 d["file"].as_str().unwrap().to_owned(),
                 d["line"].as_u64().unwrap_or(0) as usize,
-                announced,
+                common::announced(d),
             )
         })
         .collect();
@@ -209,4 +215,10 @@ fn demo_fixture() {
 #[test]
 fn diagnostic_code_fixtures() {
     check_group("codes");
+}
+
+/// Telemetry definitions in other tools' formats (Glean metrics.yaml), read where they are.
+#[test]
+fn source_format_fixtures() {
+    check_group("sources");
 }

@@ -1,14 +1,15 @@
 //! Properties of the parts that take untrusted input (issue 7): the loaders never panic on
 //! arbitrary bytes or YAML-shaped text; compiling never panics on arbitrary well-formed
 //! policies; a check's output does not depend on the order files are given in; rendering
-//! any diagnostic never panics, yields valid JSON, and never lets a control character
-//! through to a terminal. (Rule order: `tests/semantics.rs`,
+//! any diagnostic in every format never panics, yields valid JSON / SARIF / XML, and never
+//! lets a control character through to a terminal or a forged workflow command into
+//! GitHub output. (Rule order: `tests/semantics.rs`,
 //! `rule_order_never_changes_a_verdict`.)
 
 use consentlint::diagnostic::{self, Code, Diagnostic, Label, Severity};
 use consentlint::load::{self, Limits, schema_check::Format};
 use consentlint::policy::{EventContext, Identification, compile_source};
-use consentlint::render::{Summary, human, json};
+use consentlint::render::{self, Summary, human, json};
 use consentlint::source::{SourceFile, Span};
 use proptest::prelude::*;
 use std::process::Command;
@@ -219,7 +220,7 @@ proptest! {
     fn rendering_any_diagnostic_never_panics_and_escapes_its_text(
         mut diagnostics in prop::collection::vec(any_diagnostic(), 0..4)
     ) {
-        diagnostic::finish(&mut diagnostics);
+        diagnostic::sort(&mut diagnostics);
         let summary = Summary::new(&diagnostics, 1, 0, 0, 0);
         let report: serde_json::Value = serde_json::from_str(&json::render(&diagnostics, &summary))
             .expect("the JSON report parses");
@@ -227,6 +228,35 @@ proptest! {
         let text = human::render(&diagnostics, human::Style { color: false, width: 100 });
         for c in text.chars() {
             prop_assert!(!diagnostic::is_unsafe(c) || c == '\n', "{:?} in\n{}", c, text);
+        }
+        let files: Vec<String> = diagnostics.iter().map(|d| d.file.clone()).collect();
+        let input = render::Input {
+            diagnostics: &diagnostics,
+            summary: &summary,
+            files: &files,
+            policies: &[],
+            fail_on: Some(Severity::Error),
+        };
+        let sarif: serde_json::Value =
+            serde_json::from_str(&render::sarif::render(&input)).expect("SARIF parses as JSON");
+        prop_assert_eq!(&sarif["version"], "2.1.0");
+        let junit = render::junit::render(&input);
+        prop_assert!(roxmltree::Document::parse(&junit).is_ok(), "JUnit is not XML:\n{}", junit);
+        // The GitHub output is one workflow command of ours per diagnostic, then the summary.
+        let github = render::github::render(&input);
+        prop_assert_eq!(github.lines().count(), diagnostics.len() + 1, "{}", github);
+        for line in github.lines().take(diagnostics.len()) {
+            prop_assert!(
+                line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice "),
+                "not a workflow command: {:?}",
+                line
+            );
+        }
+        let markdown = render::markdown::render(&input);
+        for output in [&github, &markdown] {
+            for c in output.chars() {
+                prop_assert!(!diagnostic::is_unsafe(c) || c == '\n', "{:?} in\n{}", c, output);
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 //! inside the project root — never over the network — and cycles are cut.
 
 use super::field::FieldSite;
+use super::names::ValueKind;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{self, Sp};
 use crate::load::{self, Limits, Node, Value};
@@ -48,14 +49,19 @@ pub fn meta_validate(root: &Node, source: &Arc<SourceFile>) -> Vec<Diagnostic> {
         .and_then(Node::as_str)
         .unwrap_or_default();
     let known = ["draft-04", "draft-06", "draft-07", "2019-09", "2020-12"];
-    if !known.iter().any(|d| draft_uri.contains(d)) {
+    let iglu = document::is_iglu_self_describing(draft_uri);
+    if !iglu && !known.iter().any(|d| draft_uri.contains(d)) {
         let span = root.get("$schema").map_or(root.span, |n| n.span);
         return vec![
             Diagnostic::at(Code::InvalidEventSchema, source, span, format!("unsupported JSON Schema draft `{draft_uri}`"))
                 .with_help("use draft-04, -06, -07, 2019-09 or 2020-12 (https://json-schema.org/draft/2020-12/schema)"),
         ];
     }
-    let json = root.to_json();
+    let mut json = root.to_json();
+    if iglu {
+        // Validate as the draft-04 schema it extends; `self` is an unknown keyword there.
+        json["$schema"] = "http://json-schema.org/draft-04/schema#".into();
+    }
     let Ok(validator) = jsonschema::meta::validator_for(&json) else {
         return Vec::new();
     };
@@ -83,6 +89,22 @@ pub fn meta_validate(root: &Node, source: &Arc<SourceFile>) -> Vec<Diagnostic> {
             .with_label("invalid schema keyword")
         })
         .collect()
+}
+
+/// What a schema's `type` says its value can be.
+fn value_kind(node: &Node) -> ValueKind {
+    match node.get("type") {
+        Some(t) => match t.as_str() {
+            Some(one) => ValueKind::of_json_types([one]),
+            None => ValueKind::of_json_types(
+                t.as_seq()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Node::as_str),
+            ),
+        },
+        None => ValueKind::Any,
+    }
 }
 
 /// A schema file reached through `$ref`: its source and tree, or `None` if it failed to load.
@@ -174,7 +196,7 @@ impl Walker<'_> {
                 )
                 .with_label("budget exceeded here")
                 .with_help(
-                    "share fewer definitions through `$ref`s; the budgets are listed in the README (Limits on untrusted input)",
+                    "share fewer definitions through `$ref`s, or raise `limits.max_schema_visits` in consentlint.yaml",
                 ),
             );
             return;
@@ -182,7 +204,7 @@ impl Walker<'_> {
         let Value::Map(_) = node.value else {
             // `true` (anything goes) is an unclassified leaf; `false` carries nothing.
             if node.as_bool() == Some(true) && !covered {
-                self.unclassified(doc, path, name_span);
+                self.unclassified(doc, path, name_span, ValueKind::Any);
             }
             return;
         };
@@ -194,6 +216,7 @@ impl Walker<'_> {
                 name_span,
                 data_type: Some(data_type),
                 identification: document::string(node, "x-identification"),
+                value: value_kind(node),
             });
             covered = true;
         }
@@ -262,11 +285,11 @@ impl Walker<'_> {
             _ => {}
         }
         if !structural && !covered && !object_like {
-            self.unclassified(doc, path, name_span);
+            self.unclassified(doc, path, name_span, value_kind(node));
         }
     }
 
-    fn unclassified(&mut self, doc: &Doc, path: &str, name_span: Span) {
+    fn unclassified(&mut self, doc: &Doc, path: &str, name_span: Span, value: ValueKind) {
         let name = display_path(path);
         if !self
             .seen_leaves
@@ -280,6 +303,7 @@ impl Walker<'_> {
             name_span,
             data_type: None,
             identification: None,
+            value,
         });
     }
 

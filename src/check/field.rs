@@ -5,10 +5,11 @@
 //! fields that fail.
 
 use super::EventSite;
+use super::names;
 use crate::diagnostic::{Code, Diagnostic, Label, Severity};
 use crate::document::Sp;
 use crate::policy::table::Unclassified;
-use crate::policy::{Failure, Identification, Policy, RuleIdx, Verdict};
+use crate::policy::{DataClass, Failure, Identification, Policy, RuleIdx, Verdict};
 use crate::source::{SourceFile, Span};
 use std::sync::Arc;
 
@@ -20,6 +21,77 @@ pub struct FieldSite {
     pub name_span: Span,
     pub data_type: Option<Sp<String>>,
     pub identification: Option<Sp<String>>,
+    /// What the value can be, where the definition says (for the sensitive-name check).
+    pub value: names::ValueKind,
+}
+
+/// The sensitive-name heuristic: a field whose name suggests more sensitive data than
+/// its classification (`check::names`). Runs on fields the policy otherwise decided on,
+/// and on unclassified fields only where the policy allows them (elsewhere
+/// `unclassified-field` already asks for a type).
+pub fn check_name(policy: &Policy, event: &EventSite<'_>, field: &FieldSite) -> Option<Diagnostic> {
+    let identification = field
+        .identification
+        .as_ref()
+        .and_then(|i| Identification::parse(&i.value));
+    if identification.is_some_and(|i| i <= Identification::Anonymized) {
+        return None;
+    }
+    let declared = match &field.data_type {
+        Some(t) => {
+            let ty = policy.taxonomy.get(&t.value)?;
+            let class = policy.class_of(ty);
+            if !matches!(
+                class,
+                DataClass::SystemMetadata | DataClass::PublicNonPersonal
+            ) {
+                return None;
+            }
+            Some((t, class))
+        }
+        None if policy.defaults.unclassified == Unclassified::Allow => None,
+        None => return None,
+    };
+    let hint = names::suggestion(&field.name, field.value)?;
+    let suggested = match policy.taxonomy.get(hint.data_type) {
+        Some(ty) => format!("`{}` ({})", hint.data_type, policy.class_of(ty)),
+        None => format!("`{}`", hint.data_type),
+    };
+    let mut d = match declared {
+        Some((t, class)) => Diagnostic::at(
+            Code::SuspiciousClassification,
+            &field.source,
+            t.span,
+            format!(
+                "field `{}` is classified `{}` ({class}), but its name suggests {}",
+                field.name, t.value, hint.what
+            ),
+        )
+        .with_label(format!("{class}"))
+        .with_related(Label::new(
+            &field.source,
+            field.name_span,
+            format!("`{}` in the name", hint.term),
+        )),
+        None => Diagnostic::at(
+            Code::SuspiciousClassification,
+            &field.source,
+            field.name_span,
+            format!(
+                "field `{}` has no data type, and its name suggests {}",
+                field.name, hint.what
+            ),
+        )
+        .with_label(format!("`{}` in the name", hint.term)),
+    };
+    d = d.with_help(format!(
+        "if it holds {}, classify it {suggested}; if the name misleads, rename the field or suppress `suspicious-classification` for it",
+        hint.what
+    ));
+    d.event = Some(event.name.clone());
+    d.field = Some(field.name.clone());
+    d.data_type = field.data_type.as_ref().map(|t| t.value.clone());
+    Some(d)
 }
 
 /// Check one field; `None` means it is fine.

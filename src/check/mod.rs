@@ -8,7 +8,9 @@
 pub mod date;
 pub mod event_schema;
 pub mod field;
+pub mod glean;
 mod limits;
+pub mod names;
 mod suppress;
 
 use crate::diagnostic::{Code, Diagnostic, Label};
@@ -39,6 +41,32 @@ pub struct FileOutcome {
     pub fields: usize,
     /// Display paths of the event schemas a manifest pulled in.
     pub schemas_used: Vec<String>,
+    /// The manifest's valid suppressions and what became of them.
+    pub suppressions: Vec<Suppression>,
+}
+
+/// One inline suppression, for `check --list-suppressions`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub file: String,
+    pub line: usize,
+    pub event: String,
+    pub rule: Option<String>,
+    pub code: Option<String>,
+    pub field: Option<String>,
+    pub reason: String,
+    pub expires: Option<Date>,
+    pub status: SuppressionStatus,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionStatus {
+    /// In force, hiding this many findings.
+    Active(usize),
+    /// In force, hiding nothing (`suppression-unused`).
+    Unused,
+    /// Past its `expires` date (`suppression-expired`); it hides nothing.
+    Expired,
 }
 
 /// An event, as the field checks see it.
@@ -90,7 +118,14 @@ pub fn check_manifest(
         for d in &mut diagnostics {
             d.event.get_or_insert_with(|| event.name.value.clone());
         }
-        suppress::apply(source, event, policy, cx.today, &mut diagnostics);
+        suppress::apply(
+            source,
+            event,
+            policy,
+            cx.today,
+            &mut diagnostics,
+            &mut outcome.suppressions,
+        );
         outcome.diagnostics.extend(diagnostics);
     }
     outcome
@@ -138,6 +173,7 @@ fn check_event(
             name_span: f.name.span,
             data_type: f.data_type.clone(),
             identification: f.identification.clone(),
+            value: names::ValueKind::Any,
         })
         .collect();
     if let Some(schema) = &event.schema {
@@ -188,6 +224,9 @@ fn check_fields(
             continue;
         }
         if let Some(d) = field::check_field(policy, site, f) {
+            out.push(d);
+        }
+        if let Some(d) = field::check_name(policy, site, f) {
             out.push(d);
         }
     }
@@ -260,7 +299,8 @@ fn check_purposes(
     }
 }
 
-fn load_event_schema(
+/// Read and parse the event schema an event's `schema:` names, confined to the project.
+pub fn load_event_schema(
     source: &Arc<SourceFile>,
     schema: &Sp<String>,
     cx: &Context<'_>,
@@ -325,6 +365,6 @@ pub fn check_event_schema(
         diagnostics: out,
         events: 1,
         fields: walked.fields.len(),
-        schemas_used: Vec::new(),
+        ..FileOutcome::default()
     }
 }

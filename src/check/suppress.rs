@@ -5,6 +5,7 @@
 //! one that hides nothing is reported as unused. Input problems are never suppressible.
 
 use super::date::Date;
+use super::{Suppression, SuppressionStatus};
 use crate::diagnostic::{Category, Code, Diagnostic};
 use crate::document::manifest::EventDecl;
 use crate::policy::Policy;
@@ -18,6 +19,7 @@ pub fn apply(
     policy: &Policy,
     today: Date,
     diagnostics: &mut Vec<Diagnostic>,
+    records: &mut Vec<Suppression>,
 ) {
     let mut extra = Vec::new();
     for s in &event.suppress {
@@ -81,9 +83,21 @@ pub fn apply(
                     .as_ref()
                     .is_none_or(|f| d.field.as_deref() == Some(f.value.as_str()))
         };
+        let record = |status| Suppression {
+            file: source.name.clone(),
+            line: source.line_col(s.span.start).line,
+            event: event.name.value.clone(),
+            rule: s.rule.as_ref().map(|r| r.value.clone()),
+            code: s.code.as_ref().map(|c| c.value.clone()),
+            field: s.field.as_ref().map(|f| f.value.clone()),
+            reason: s.reason.clone(),
+            expires: expires.map(|(date, _)| date),
+            status,
+        };
         if let Some((date, text)) = expires
             && date < today
         {
+            records.push(record(SuppressionStatus::Expired));
             extra.push(
                 Diagnostic::at(
                     Code::SuppressionExpired,
@@ -98,7 +112,13 @@ pub fn apply(
         }
         let before = diagnostics.len();
         diagnostics.retain(|d| !matches(d));
-        if diagnostics.len() == before {
+        let hidden = before - diagnostics.len();
+        records.push(record(if hidden == 0 {
+            SuppressionStatus::Unused
+        } else {
+            SuppressionStatus::Active(hidden)
+        }));
+        if hidden == 0 {
             extra.push(
                 Diagnostic::at(
                     Code::SuppressionUnused,

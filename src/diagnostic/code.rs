@@ -140,6 +140,27 @@ codes! {
     ///
     /// Fix: use the suggested type, or add the type to the policy's `taxonomy_extensions`.
     UnknownDataType = "unknown-data-type", Finding, Error;
+    /// A field's name strongly suggests more sensitive data than its classification says.
+    ///
+    /// consentlint splits the name into words (snake_case, kebab-case, camelCase; for a
+    /// schema path, the last two segments) and looks for terms such as `email`, `phone`,
+    /// `ip`/`ip_address`, `ssn`, `password`, `token`, `url`/`uri`, `lat`/`lon`,
+    /// `user_name`, `device_name`, `zip`, `user_id`. Whole words only: `zip` never matches
+    /// `unzip_time`, nor `ip` `tip` or `ship`. It warns when such a field is classified
+    /// `system_metadata` or `public_non_personal` (or, under `unclassified: allow`, not
+    /// classified at all), and says which type the name suggests. A name that also says
+    /// the value is derived (`email_count`, `url_length`, `has_password`, `token_type`,
+    /// `ip_hash`) is not reported, nor is a field declared `anonymized` or `aggregated`.
+    ///
+    /// Example: `{ name: contact_email, type: app.usage.action }`, or a Glean event extra
+    /// `url` of type `string` (a `glean.string`, system metadata).
+    ///
+    /// Fix: if the field carries what its name says, classify it with the suggested type
+    /// (the policy then decides whether and at which level it may be collected). If the
+    /// name misleads, rename the field or suppress the finding for it (`suppress: [{code:
+    /// suspicious-classification, field: NAME, reason: …}]`); to turn the check off, set
+    /// its severity to `off` in `consentlint.yaml`.
+    SuspiciousClassification = "suspicious-classification", Finding, Warning;
     /// An object in an event schema allows properties it does not declare.
     ///
     /// `additionalProperties` missing or `true` lets an event carry anything, and nothing
@@ -186,6 +207,95 @@ codes! {
     ///
     /// Fix: delete it.
     SuppressionUnused = "suppression-unused", Finding, Warning;
+    /// A rule's selector entry selects no data type.
+    ///
+    /// A `classes:` entry that no type of the taxonomy has, or a rule whose `except:` removes
+    /// everything its selector names, does nothing — usually a typo for a class or type
+    /// that was meant. Reported by `policy lint`.
+    ///
+    /// Example: `deny: { classes: [public_personal] }` when no taxonomy type has that class.
+    ///
+    /// Fix: remove the entry or the rule, or correct it.
+    EmptySelector = "empty-selector", Finding, Warning;
+    /// An `except:` entry names a type its rule does not select.
+    ///
+    /// `except` removes types from that rule's own selector only; naming a type outside it
+    /// changes nothing, so the author probably meant another type or another rule.
+    ///
+    /// Example: `allow: { types: [device.os], except: [user.id] }`.
+    ///
+    /// Fix: remove the entry, or name a type inside the selector.
+    ExceptOutsideSelector = "except-outside-selector", Finding, Warning;
+    /// A grant can never permit anything: deny rules cover every type it selects at every
+    /// level from its `min_consent` up.
+    ///
+    /// Deny always wins, so the grant is dead — and a reader of the policy may believe the
+    /// data is allowed.
+    ///
+    /// Example: `deny: { classes: [euii] }` and `allow: { types: [user.email] }`.
+    ///
+    /// Fix: remove the grant, or scope the deny rule (`below:`, `purposes:`, `except:`) if
+    /// the data should be allowed.
+    ShadowedGrant = "shadowed-grant", Finding, Warning;
+    /// Another grant permits everything this grant permits.
+    ///
+    /// The other grant selects every type this one does, from the same consent level or a
+    /// lower one, at least as identifiable, for at least the same purposes and retention.
+    /// The redundant grant never decides a verdict; when two grants cover each other, the
+    /// one with the greater id is reported.
+    ///
+    /// Example: `allow: { classes: [system_metadata] }` and
+    /// `allow: { types: [device.os] }` with the same conditions.
+    ///
+    /// Fix: remove the redundant grant (keep its `reference:` on the other one), or give it
+    /// the narrower conditions it was meant to have.
+    RedundantGrant = "redundant-grant", Finding, Warning;
+    /// No rule mentions a consent level (no grant starts at it, no deny rule ends below it).
+    ///
+    /// Such a level permits exactly what the level under it permits, which is rarely what
+    /// the level's documentation promises users.
+    ///
+    /// Fix: grant what the level adds with `min_consent:`, or remove the level.
+    UnusedConsentLevel = "unused-consent-level", Finding, Info;
+    /// No rule mentions a purpose the policy declares.
+    ///
+    /// Events may declare it, and only grants without `purposes:` then allow their data.
+    ///
+    /// Fix: name the purpose in the grants it belongs to, or remove it.
+    UnusedPurpose = "unused-purpose", Finding, Info;
+    /// Under `defaults.unmatched: allow`, data types that no rule grants or denies are
+    /// allowed without anybody having decided so.
+    ///
+    /// The finding lists the top of each such subtree of the taxonomy.
+    ///
+    /// Fix: grant or deny each type explicitly, or set `unmatched: deny`.
+    ImplicitlyAllowed = "implicitly-allowed", Finding, Warning;
+    /// A policy that `extends` a base allows more than the base: a type allowed at a lower
+    /// consent level, where the base denies or does not grant it, or sent more
+    /// identifiably than the base permits.
+    ///
+    /// Extending a policy should refine it. A loosening is sometimes deliberate; then the
+    /// child says so with `loosens: [rule-id]` and a reviewer sees it.
+    ///
+    /// Example: a child of `builtin:default` with
+    /// `allow: { types: [device.id] }` (the default allows it only pseudonymized).
+    ///
+    /// Fix: narrow the rule, or declare it in `loosens:`.
+    LoosensBase = "loosens-base", Finding, Error;
+    /// A baseline entry matched no finding: what it recorded was fixed, or moved to
+    /// another file, event or field.
+    ///
+    /// A baseline (`check --baseline FILE`) lists known findings that CI should not fail
+    /// on. An entry that no longer matches anything should go, or the baseline slowly
+    /// hides nothing while looking like it hides a lot — and a later finding with the same
+    /// key would be silently absorbed.
+    ///
+    /// Example: the baseline records `denied-data[no-euii]` at `note_saved.author_email` in
+    /// `telemetry.yaml`, and the field was removed.
+    ///
+    /// Fix: delete the entry, or rewrite the baseline with `check --write-baseline FILE`
+    /// after reviewing that every remaining finding is still accepted.
+    StaleBaselineEntry = "stale-baseline-entry", Finding, Info;
     /// A YAML file is not well-formed.
     ///
     /// Fix: correct the syntax at the position shown.
@@ -250,14 +360,17 @@ codes! {
     InvalidEncoding = "invalid-encoding", Input, Error;
     /// A file is empty (or holds only comments and whitespace).
     EmptyFile = "empty-file", Input, Error;
-    /// A file is larger than `--max-file-size`.
+    /// A file is larger than `--max-file-size` (default 32 MiB, or the config's
+    /// `limits: { max_file_size }`).
     ///
     /// Fix: split the file, or raise the limit.
     InputTooLarge = "input-too-large", Input, Error;
     /// A document exceeds a parsing budget: nesting depth, node count, or alias
     /// expansion (a "billion laughs" alias bomb).
     ///
-    /// Fix: simplify the document (the budgets are listed in the README).
+    /// Fix: simplify the document, or raise the budget in the project config
+    /// (`consentlint.yaml`: `limits: { max_depth, max_nodes, max_aliases }`) if the
+    /// document is legitimate.
     ResourceLimit = "resource-limit", Input, Error;
     /// A YAML file holds more than one document (`---`).
     ///
@@ -272,6 +385,80 @@ codes! {
     ///
     /// The policy's own diagnostics say why.
     PolicyUnavailable = "policy-unavailable", Input, Error;
+    /// A captured payload (`consentlint audit`) names an event no manifest declares.
+    ///
+    /// Every event an app sends must be declared, so that the policy can decide on what it
+    /// carries; an undeclared event is collection nobody reviewed.
+    ///
+    /// Example: the line `{"event": "note_exported", "payload": {...}}` when no manifest
+    /// given to `--manifests` has `- name: note_exported`.
+    ///
+    /// Fix: declare the event in a manifest (and check it), or stop sending it. The help
+    /// suggests a declared name when the captured one looks like a typo.
+    UndeclaredEvent = "undeclared-event", Finding, Error;
+    /// A captured payload carries a property its event does not declare.
+    ///
+    /// This is the most serious audit finding: data is being collected that no manifest
+    /// classifies, so no policy rule ever decided whether it may be. An event's declared
+    /// properties are its manifest `fields:` and the top-level properties of its `schema:`.
+    ///
+    /// Example: `{"event": "note_saved", "payload": {"session_id": "…", "user_email": "…"}}`
+    /// where `note_saved` declares only `session_id`.
+    ///
+    /// Fix: stop sending the property, or declare it with its data type (and let `check`
+    /// decide whether the policy allows it).
+    UndeclaredField = "undeclared-field", Finding, Error;
+    /// A field declared `pseudonymized` or less holds a value that looks like a raw
+    /// identifier or personal data.
+    ///
+    /// Detected: email addresses, IPv4 and IPv6 addresses, phone numbers (7 to 15 digits
+    /// written with `+`, spaces, dashes, dots or brackets), GUIDs (a raw device or user id
+    /// where a hash was declared) and URLs with a query string. Values are never printed in
+    /// full: reports show them masked (`j***@e******.c**`).
+    ///
+    /// Example: `{"event": "note_saved", "payload": {"device_id": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"}}`
+    /// where `device_id` is declared `identification: pseudonymized`.
+    ///
+    /// Fix: hash or pseudonymize the value on the client before sending it, as declared; or,
+    /// if it really is sent identified, declare that (and let `check` decide).
+    PiiInPayload = "pii-in-payload", Finding, Error;
+    /// A captured event was collected at a consent level the capture was not made under.
+    ///
+    /// `consentlint audit --consent-state LEVEL` says which consent the device had given
+    /// when the payloads were captured; only events declared at that level or a lower one
+    /// may appear.
+    ///
+    /// Example: `--consent-state required` and a captured `crash_report` event declared
+    /// with `consent: optional`.
+    ///
+    /// Fix: make the app check the consent state before sending the event.
+    ConsentStateMismatch = "consent-state-mismatch", Finding, Error;
+    /// A captured payload does not validate against the JSON Schema its event declares.
+    ///
+    /// The message names the failing schema keyword and the JSON pointer of the value in
+    /// the captured line; the value itself is not printed.
+    ///
+    /// Example: `"save_duration_ms": "fast"` where the schema says `"type": "integer"`.
+    ///
+    /// Fix: send what the schema declares, or correct the schema.
+    PayloadSchemaMismatch = "payload-schema-mismatch", Finding, Error;
+    /// A line of a captured payload stream cannot be audited: it is not JSON, not an
+    /// object, has no event name, or its payload is not an object.
+    ///
+    /// Each line of an NDJSON stream must be one JSON object with the event name (`event`
+    /// or `name`, or `--event-field`) and its properties (under `payload`, `properties` or
+    /// `data`, or `--payload-field`; else the other top-level keys). The rest of the stream
+    /// is still audited.
+    ///
+    /// Fix: correct the capture at the position shown.
+    InvalidPayload = "invalid-payload", Input, Error;
+    /// A line of a captured payload stream is longer than `--max-line-length`.
+    ///
+    /// The rest of the line is skipped without being read into memory, so one runaway line
+    /// cannot exhaust memory; the stream continues with the next line.
+    ///
+    /// Fix: find out why the app sent such a payload, or raise the limit.
+    PayloadLineTooLong = "payload-line-too-long", Input, Error;
 }
 
 impl Code {

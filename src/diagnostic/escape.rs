@@ -7,8 +7,8 @@
 //! overrides could make text read differently than it is. Every such character is shown
 //! as a visible Rust-style escape (`\u{1b}`) instead.
 //!
-//! [`escape_all`] applies this to every text field of every diagnostic, once, where a run
-//! hands its diagnostics to the renderers; the human renderer also escapes the source
+//! [`escape_all`] applies this to every text field of every diagnostic in one place, the
+//! sink `diagnostic::sort` every command passes its diagnostics through before rendering; the human renderer also escapes the source
 //! snippets it quotes (see `render::human`).
 
 use super::Diagnostic;

@@ -206,15 +206,10 @@ impl Diagnostic {
     }
 }
 
-/// The sink every run's diagnostics pass through before rendering: text from the input
-/// is escaped (see [`escape_all`]), then the diagnostics are put in their deterministic
-/// output order.
-pub fn finish(diagnostics: &mut [Diagnostic]) {
-    escape_all(diagnostics);
-    sort(diagnostics);
-}
-
-/// Sort diagnostics into their deterministic output order.
+/// The sink every list of diagnostics passes through before rendering: text that came
+/// from input files is escaped ([`escape_all`]; escaping twice changes nothing), then the
+/// diagnostics are put in their deterministic output order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
+    escape_all(diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }

@@ -39,6 +39,8 @@ pub enum Kind {
     Manifest,
     Config,
     EventSchema,
+    /// A Mozilla Glean `metrics.yaml` (`$schema: moz://mozilla.org/schemas/glean/metrics/…`).
+    GleanMetrics,
 }
 
 impl Kind {
@@ -52,14 +54,23 @@ impl Kind {
                 _ => None,
             };
         }
+        if crate::sources::glean::is_metrics_file(root) {
+            return Some(Kind::GleanMetrics);
+        }
         let schema = root.get("$schema").and_then(Node::as_str)?;
         is_json_schema_uri(schema).then_some(Kind::EventSchema)
     }
 }
 
-/// Whether `$schema` names one of the JSON Schema drafts.
+/// Whether `$schema` names one of the JSON Schema drafts, or Snowplow's self-describing
+/// meta-schema (draft-04 plus a `self` block; Iglu Central's schemas use it).
 pub fn is_json_schema_uri(uri: &str) -> bool {
-    uri.contains("json-schema.org/")
+    uri.contains("json-schema.org/") || is_iglu_self_describing(uri)
+}
+
+/// Snowplow's self-describing JSON Schema meta-schema, which extends draft-04.
+pub fn is_iglu_self_describing(uri: &str) -> bool {
+    uri.contains("iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/")
 }
 
 /// A string at `key`, with its span.

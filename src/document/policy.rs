@@ -18,6 +18,23 @@ pub struct PolicyDoc {
     pub limits: LimitsDecl,
     pub rules: Vec<RuleDecl>,
     pub loosens: Vec<Sp<String>>,
+    pub sources: SourcesDecl,
+}
+
+/// `sources:` — how definitions written in other formats map onto the policy.
+#[derive(Clone, Debug, Default)]
+pub struct SourcesDecl {
+    pub glean: Option<GleanMappingDecl>,
+}
+
+/// `sources: glean:` — each table maps a Glean name (the key, with its span) to an id.
+#[derive(Clone, Debug)]
+pub struct GleanMappingDecl {
+    /// The span of the `glean:` key.
+    pub span: Span,
+    pub data_sensitivity: Vec<(Sp<String>, Sp<String>)>,
+    pub metric_types: Vec<(Sp<String>, Sp<String>)>,
+    pub extra_types: Vec<(Sp<String>, Sp<String>)>,
 }
 
 #[derive(Clone, Debug)]
@@ -100,8 +117,37 @@ impl PolicyDoc {
             limits: root.get("limits").map(read_limits).unwrap_or_default(),
             rules: items(root, "rules").iter().filter_map(read_rule).collect(),
             loosens: strings(root, "loosens").unwrap_or_default(),
+            sources: SourcesDecl {
+                glean: root.get("sources").and_then(read_glean),
+            },
         }
     }
+}
+
+fn read_glean(sources: &Node) -> Option<GleanMappingDecl> {
+    let node = sources.get("glean")?;
+    Some(GleanMappingDecl {
+        span: key_span(sources, "glean").unwrap_or(node.span),
+        data_sensitivity: string_map(node, "data_sensitivity"),
+        metric_types: string_map(node, "metric_types"),
+        extra_types: string_map(node, "extra_types"),
+    })
+}
+
+/// A mapping of strings to strings at `key`, keys and values with their spans.
+fn string_map(node: &Node, key: &str) -> Vec<(Sp<String>, Sp<String>)> {
+    node.get(key)
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| {
+            let value = e.value.as_str()?;
+            Some((
+                Sp::new(e.key.clone(), e.key_span),
+                Sp::new(value.to_owned(), e.value.span),
+            ))
+        })
+        .collect()
 }
 
 fn read_level(node: &Node) -> Option<LevelDecl> {

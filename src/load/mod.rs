@@ -6,6 +6,7 @@
 //! policy or manifest is; `schema_check` then validates a tree against the JSON Schema of
 //! its kind.
 
+pub mod git;
 pub mod node;
 pub mod schema_check;
 mod yaml;
@@ -81,6 +82,15 @@ pub fn read_source(
         return Err(too_large(display, bytes.len() as u64, limits));
     }
     decode(display, bytes)
+}
+
+/// Read a file named by a reference: `git:REV:path`, else a path on disk.
+pub fn read_reference(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic> {
+    if reference.starts_with("git:") {
+        git::read(reference, limits)
+    } else {
+        read_source(Path::new(reference), reference, limits)
+    }
 }
 
 fn too_large(display: &str, size: u64, limits: &Limits) -> Diagnostic {

@@ -21,6 +21,7 @@ pub enum Format {
     Policy,
     Manifest,
     Config,
+    Baseline,
 }
 
 impl Format {
@@ -30,11 +31,12 @@ impl Format {
             Format::Policy => include_str!("../../schemas/policy.schema.json"),
             Format::Manifest => include_str!("../../schemas/manifest.schema.json"),
             Format::Config => include_str!("../../schemas/config.schema.json"),
+            Format::Baseline => include_str!("../../schemas/baseline.schema.json"),
         }
     }
 
     fn compiled(self) -> &'static (Json, Validator) {
-        static CELLS: [OnceLock<(Json, Validator)>; 4] = [const { OnceLock::new() }; 4];
+        static CELLS: [OnceLock<(Json, Validator)>; 5] = [const { OnceLock::new() }; 5];
         CELLS[self as usize].get_or_init(|| {
             // The schemas ship inside the binary and are tested, so failure here is a bug.
             let schema: Json =

@@ -79,7 +79,7 @@ fn syntax_diagnostic(
             Code::ResourceLimit,
             format!("`{}` {what}", source.name),
             Some(
-                "simplify the document; the budgets are listed in the README (Limits on untrusted input)"
+                "simplify the document, or raise the budget under `limits:` in consentlint.yaml (`max_depth`, `max_nodes`, `max_aliases`)"
                     .to_owned(),
             ),
         )

@@ -4,7 +4,10 @@
 //! diagnostics explaining why there is none. Every id a policy uses is resolved here, with
 //! a "did you mean" for the ones that do not exist, so checking never meets an unknown id.
 
-use super::table::{ConsentLevel, Defaults, Effect, LimitSet, Policy, Rule, Unclassified};
+use super::sources::{self, Sources};
+use super::table::{
+    ConsentLevel, Defaults, Effect, LimitSet, Policy, Provenance, Rule, Selector, Unclassified,
+};
 use super::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId};
 use crate::builtin;
 use crate::diagnostic::{Code, Diagnostic, Label, Severity};
@@ -15,9 +18,9 @@ use crate::load::schema_check::Format;
 use crate::load::{self, Limits};
 use crate::project;
 use crate::source::SourceFile;
+use crate::sources::fideslang;
 use crate::suggest;
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 /// A policy file in an `extends` chain, read and validated.
@@ -90,7 +93,7 @@ fn read(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic>
                 hint
             })
         }),
-        None => load::read_source(Path::new(reference), reference, limits),
+        None => load::read_reference(reference, limits),
     }
 }
 
@@ -159,6 +162,8 @@ fn collect_layers(
 fn resolve_relative(from: &str, reference: &str) -> String {
     if builtin::name(reference).is_some() {
         reference.to_owned()
+    } else if let Some(joined) = load::git::join(from, reference) {
+        joined
     } else if builtin::name(from).is_some() {
         // A built-in policy can only extend other built-ins.
         format!("builtin:{reference}")
@@ -273,8 +278,16 @@ fn build(
     let taxonomy_ref = merged
         .taxonomy
         .map(|(layer, t)| {
+            let reference = match t.value.strip_prefix(fideslang::PREFIX) {
+                Some(path) => format!(
+                    "{}{}",
+                    fideslang::PREFIX,
+                    resolve_relative(&layer.source.name, path)
+                ),
+                None => resolve_relative(&layer.source.name, &t.value),
+            };
             (
-                resolve_relative(&layer.source.name, &t.value),
+                reference,
                 Some(Label::new(&layer.source, t.span, "taxonomy named here")),
             )
         })
@@ -375,7 +388,17 @@ fn build(
         }
     }
 
-    Some(Policy::new(
+    // Source mappings: the last layer that declares one wins, whole.
+    let mut sources = Sources::default();
+    if let Some((layer, decl)) = layers
+        .iter()
+        .rev()
+        .find_map(|l| l.doc.sources.glean.as_ref().map(|g| (l, g)))
+    {
+        sources.glean = Some(sources::resolve_glean(&layer.source, decl, &resolver, out));
+    }
+
+    let mut policy = Policy::new(
         top.doc.id.value.clone(),
         top.doc.title.clone(),
         reference.to_owned(),
@@ -387,7 +410,38 @@ fn build(
         per_level,
         taxonomy,
         rules,
-    ))
+    );
+    policy.provenance = Provenance {
+        extends: top
+            .doc
+            .extends
+            .iter()
+            .map(|e| {
+                (
+                    resolve_relative(&top.source.name, &e.value),
+                    origin(&top.source, e.span),
+                )
+            })
+            .collect(),
+        loosens: top
+            .doc
+            .loosens
+            .iter()
+            .map(|l| (l.value.clone(), origin(&top.source, l.span)))
+            .collect(),
+        purposes: layers
+            .iter()
+            .rev()
+            .find_map(|l| l.doc.purposes.as_ref().map(|p| (l, p)))
+            .map(|(l, p)| {
+                p.iter()
+                    .map(|s| (s.value.clone(), origin(&l.source, s.span)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    policy.sources = sources;
+    Some(policy)
 }
 
 fn merge_limits(into: &mut LimitSet, from: &doc::LimitSet, source: &Arc<SourceFile>) {
@@ -414,6 +468,9 @@ fn load_taxonomy(
     limits: &Limits,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Arc<SourceFile>, TypeDecl)>> {
+    if let Some(path) = reference.strip_prefix(fideslang::PREFIX) {
+        return load_fideslang(path, via, limits, out);
+    }
     let source = match builtin::name(reference) {
         Some(name) => builtin::taxonomy(name).ok_or_else(|| {
             Diagnostic::new(
@@ -426,7 +483,7 @@ fn load_taxonomy(
                 builtin::taxonomy_names().collect::<Vec<_>>().join(", ")
             ))
         }),
-        None => load::read_source(Path::new(reference), reference, limits),
+        None => load::read_reference(reference, limits),
     };
     match load::load_document(source, Format::Taxonomy, limits) {
         Ok(loaded) => {
@@ -448,8 +505,42 @@ fn load_taxonomy(
     }
 }
 
-/// Resolves the ids a rule uses against the merged policy.
-struct Resolver<'a> {
+/// A fideslang data-categories file as taxonomy types (`taxonomy: fideslang:PATH`).
+fn load_fideslang(
+    path: &str,
+    via: Option<Label>,
+    limits: &Limits,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<(Arc<SourceFile>, TypeDecl)>> {
+    let loaded = load::read_reference(path, limits)
+        .and_then(|source| load::parse(&source, limits).map(|root| (source, root)));
+    let problem = match loaded {
+        Ok((source, root)) if fideslang::is_data_categories(&root) => {
+            return Some(
+                fideslang::read(&root)
+                    .into_iter()
+                    .map(|t| (Arc::clone(&source), t))
+                    .collect(),
+            );
+        }
+        Ok((source, root)) => Diagnostic::at(
+            Code::InvalidValue,
+            &source,
+            root.span,
+            format!("`{path}` is not a fideslang data-categories file"),
+        )
+        .with_help("a fideslang taxonomy has a top-level `data_category:` list (fideslang's data_files/data_categories.yml)"),
+        Err(problem) => problem,
+    };
+    out.push(match via {
+        Some(via) => problem.with_related(via),
+        None => problem,
+    });
+    None
+}
+
+/// Resolves the ids a rule (or a source mapping) uses against the merged policy.
+pub(super) struct Resolver<'a> {
     levels: &'a [ConsentLevel],
     purposes: Option<&'a [String]>,
     taxonomy: &'a Taxonomy,
@@ -476,7 +567,7 @@ impl Resolver<'_> {
         );
     }
 
-    fn level(
+    pub(super) fn level(
         &self,
         source: &Arc<SourceFile>,
         id: &Sp<String>,
@@ -503,7 +594,7 @@ impl Resolver<'_> {
         found
     }
 
-    fn data_type(
+    pub(super) fn data_type(
         &self,
         source: &Arc<SourceFile>,
         id: &Sp<String>,
@@ -549,24 +640,25 @@ impl Resolver<'_> {
         out: &mut Vec<Diagnostic>,
     ) -> Option<Rule> {
         let before = out.len();
-        let types: Vec<TypeId> = decl
-            .selector
-            .types
-            .iter()
-            .filter_map(|t| self.data_type(source, t, out))
-            .collect();
-        let except: Vec<TypeId> = decl
-            .selector
-            .except
-            .iter()
-            .filter_map(|t| self.data_type(source, t, out))
-            .collect();
-        let classes: Vec<DataClass> = decl
-            .selector
-            .classes
-            .iter()
-            .filter_map(|c| DataClass::parse(&c.value))
-            .collect();
+        let resolve_types =
+            |list: &[Sp<String>], out: &mut Vec<Diagnostic>| -> Vec<(TypeId, Origin)> {
+                list.iter()
+                    .filter_map(|t| Some((self.data_type(source, t, out)?, origin(source, t.span))))
+                    .collect()
+            };
+        let selector = Selector {
+            types: resolve_types(&decl.selector.types, out),
+            except: resolve_types(&decl.selector.except, out),
+            classes: decl
+                .selector
+                .classes
+                .iter()
+                .filter_map(|c| Some((DataClass::parse(&c.value)?, origin(source, c.span))))
+                .collect(),
+        };
+        let types: Vec<TypeId> = selector.types.iter().map(|t| t.0).collect();
+        let except: Vec<TypeId> = selector.except.iter().map(|t| t.0).collect();
+        let classes: Vec<DataClass> = selector.classes.iter().map(|c| c.0).collect();
         let min_consent = match &decl.min_consent {
             Some(l) => self.level(source, l, "min_consent", out).unwrap_or(0),
             None => 0,
@@ -631,6 +723,7 @@ impl Resolver<'_> {
             selector_text: selector_parts.join(", "),
             origin: origin(source, decl.id.span),
             matches,
+            selector,
         })
     }
 }

@@ -1,6 +1,11 @@
 //! Stage 3 — policies: the taxonomy, compilation, and the decision table.
 
 pub mod compile;
+pub mod diff;
+pub mod explain;
+pub mod lint;
+pub mod matrix;
+pub mod sources;
 pub mod table;
 pub mod taxonomy;
 

@@ -5,6 +5,7 @@
 //! `min_consent` is met, sorted by rule id, so deciding a field is a lookup plus a few
 //! condition checks — and no rule order can change a verdict.
 
+use super::sources::Sources;
 use super::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId, purpose_within};
 use crate::diagnostic::Severity;
 
@@ -52,6 +53,27 @@ pub struct Rule {
     pub origin: Origin,
     /// The types the selector matches (after `except`).
     pub matches: Vec<TypeId>,
+    /// Each selector entry as written, resolved, with its place (for `policy lint`).
+    pub selector: Selector,
+}
+
+/// A rule's selector entries with where each was written.
+#[derive(Clone, Debug, Default)]
+pub struct Selector {
+    pub types: Vec<(TypeId, Origin)>,
+    pub classes: Vec<(DataClass, Origin)>,
+    pub except: Vec<(TypeId, Origin)>,
+}
+
+/// Where a compiled policy came from, beyond its rules (for `policy lint`).
+#[derive(Clone, Debug, Default)]
+pub struct Provenance {
+    /// The top file's `extends`, resolved (`builtin:NAME` or a display path).
+    pub extends: Vec<(String, Origin)>,
+    /// The rule ids the top file declares as deliberate loosenings of its bases.
+    pub loosens: Vec<(String, Origin)>,
+    /// The purposes as declared, with their places.
+    pub purposes: Vec<(String, Origin)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -99,6 +121,9 @@ pub struct Policy {
     pub per_level_limits: Vec<LimitSet>,
     pub taxonomy: Taxonomy,
     pub rules: Vec<Rule>,
+    pub provenance: Provenance,
+    /// How definitions in other formats (Glean) map onto this policy.
+    pub sources: Sources,
     cells: Vec<Cell>,
     /// Every grant matching a type, at any level, sorted by id.
     grants_by_type: Vec<Vec<RuleIdx>>,
@@ -186,9 +211,16 @@ impl Policy {
             per_level_limits,
             taxonomy,
             rules,
+            provenance: Provenance::default(),
+            sources: Sources::default(),
             cells,
             grants_by_type,
         }
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<RuleIdx> {
+        self.rules.iter().position(|r| r.id == id)
     }
 
     pub fn level(&self, id: &str) -> Option<LevelIdx> {

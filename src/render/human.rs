@@ -4,7 +4,10 @@
 use super::Summary;
 use crate::diagnostic::{Diagnostic, Label, Severity, escape, is_unsafe};
 use crate::source::SourceFile;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    NamedSource, SourceCode, SourceSpan, SpanContents,
+};
 use std::fmt;
 
 /// How to draw.
@@ -51,6 +54,12 @@ pub fn summary_line(summary: &Summary) -> String {
             plural(summary.skipped, "file")
         ));
     }
+    if let Some(n) = summary.baselined {
+        line.push_str(&format!(
+            "; {} in the baseline not shown",
+            plural(n, "finding")
+        ));
+    }
     line.push('\n');
     line
 }
@@ -59,21 +68,51 @@ pub fn summary_line(summary: &Summary) -> String {
 /// other files (the policy) as related reports with their own snippet.
 struct Report<'a> {
     d: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Text>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Related>,
 }
 
 struct Related {
     message: String,
-    source: NamedSource<String>,
+    source: NamedSource<Text>,
     label: LabeledSpan,
+}
+
+/// A file's text for miette, numbered from where it starts in its file (an excerpt, such
+/// as one line of a payload stream, starts at that line).
+struct Text {
+    text: String,
+    origin: (usize, usize),
+}
+
+impl SourceCode for Text {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        let column = if inner.line() == 0 {
+            inner.column() + self.origin.1
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new(
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.origin.0,
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 /// A file's text as quoted in a snippet: characters that could drive the terminal are
 /// escaped (`\u{1b}`), and spans are moved to match. Tabs and line ends stay.
 struct Shown {
-    source: NamedSource<String>,
+    source: NamedSource<Text>,
     /// `(offset just after an escaped character, bytes added up to there)`, ascending.
     shifts: Vec<(usize, usize)>,
 }
@@ -103,7 +142,13 @@ impl Shown {
             shown
         };
         Shown {
-            source: NamedSource::new(&file.name, shown),
+            source: NamedSource::new(
+                &file.name,
+                Text {
+                    text: shown,
+                    origin: file.origin,
+                },
+            ),
             shifts,
         }
     }

@@ -5,7 +5,7 @@ use crate::diagnostic::Diagnostic;
 use serde_json::{Value, json};
 
 pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
-    let report = json!({
+    let mut report = json!({
         "version": 1,
         "summary": {
             "files": summary.files,
@@ -17,6 +17,9 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
         },
         "diagnostics": diagnostics.iter().map(diagnostic).collect::<Vec<_>>(),
     });
+    if let Some(n) = summary.baselined {
+        report["summary"]["baselined"] = json!(n);
+    }
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
     text.push('\n');
     text

@@ -1,17 +1,29 @@
-//! `consentlint taxonomy`: the data-type tree of a policy, with each type's class.
+//! `consentlint taxonomy`: the data-type tree of a policy, with each type's class; types a
+//! policy added with `taxonomy_extensions` are marked with the file that added them.
 
 use crate::policy::Policy;
 
 pub fn render(policy: &Policy) -> String {
     let taxonomy = &policy.taxonomy;
-    let rows: Vec<(String, &str, String)> = taxonomy
+    // The base taxonomy is declared first, so its file is the first type's.
+    let base = taxonomy.types.first().map(|t| &t.origin.source);
+    let is_extension = |t: &crate::policy::taxonomy::DataType| {
+        base.is_some_and(|b| !std::sync::Arc::ptr_eq(b, &t.origin.source))
+    };
+    let extensions = taxonomy.types.iter().filter(|t| is_extension(t)).count();
+    let rows: Vec<(String, String, String)> = taxonomy
         .in_tree_order()
         .iter()
         .map(|&t| {
             let ty = &taxonomy.types[t];
+            let title = if is_extension(ty) {
+                format!("{}  (extension, {})", ty.title, ty.origin.source.name)
+            } else {
+                ty.title.clone()
+            };
             (
                 format!("{}{}", "  ".repeat(ty.depth), ty.id),
-                ty.title.as_str(),
+                title,
                 format!("[{}]", ty.class),
             )
         })
@@ -19,11 +31,16 @@ pub fn render(policy: &Policy) -> String {
     let id_width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
     let class_width = rows.iter().map(|r| r.2.len()).max().unwrap_or(0);
     let mut out = format!(
-        "taxonomy of policy `{}` ({} types)\n",
+        "taxonomy of policy `{}` ({} types{})\n",
         policy.id,
-        taxonomy.len()
+        taxonomy.len(),
+        if extensions > 0 {
+            format!(", {extensions} from `taxonomy_extensions`")
+        } else {
+            String::new()
+        }
     );
-    for (id, title, class) in rows {
+    for (id, title, class) in &rows {
         out.push_str(&format!(
             "{id:<id_width$}  {class:<class_width$}  {title}\n"
         ));

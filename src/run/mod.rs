@@ -7,7 +7,8 @@
 
 pub mod walk;
 
-use crate::check::{self, Context, FileOutcome, date::Date};
+use crate::check::{self, Context, FileOutcome, Suppression, date::Date};
+use crate::config::FileFilter;
 use crate::diagnostic::{self, Code, Diagnostic, Label};
 use crate::document::Kind;
 use crate::document::manifest::ManifestDoc;
@@ -29,6 +30,8 @@ pub struct Options {
     pub limits: Limits,
     pub project_root: PathBuf,
     pub today: Date,
+    /// Which walked files are checked (the config's `include`/`exclude`).
+    pub files: FileFilter,
 }
 
 /// Everything a run found.
@@ -39,6 +42,12 @@ pub struct Report {
     pub skipped: usize,
     pub events: usize,
     pub fields: usize,
+    /// Every file checked, in output order.
+    pub checked: Vec<String>,
+    /// The policies compiled for the run, sorted by name.
+    pub policies: Vec<Arc<Policy>>,
+    /// Every valid inline suppression, in file and line order.
+    pub suppressions: Vec<Suppression>,
 }
 
 type Compiled = Option<Arc<Policy>>;
@@ -57,7 +66,16 @@ impl PolicyCache<'_> {
             Arc::clone(cells.entry(reference.to_owned()).or_default())
         };
         cell.get_or_init(|| {
-            let (policy, problems) = policy::compile(reference, self.limits);
+            let (policy, mut problems) = policy::compile(reference, self.limits);
+            // The policy's own lint, once per policy; `check` shows its errors only
+            // (`policy lint` shows everything).
+            if let Some(policy) = &policy {
+                problems.extend(
+                    policy::lint::lint(policy, self.limits)
+                        .into_iter()
+                        .filter(|d| d.severity == diagnostic::Severity::Error),
+                );
+            }
             self.diagnostics
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -71,6 +89,7 @@ impl PolicyCache<'_> {
 /// One file's result before merging.
 #[derive(Default)]
 struct Partial {
+    file: String,
     outcome: FileOutcome,
     checked: bool,
     /// A walked schema whose checking waits until every manifest is done.
@@ -80,7 +99,12 @@ struct Partial {
 pub fn run(options: &Options) -> Report {
     let mut report = Report::default();
     let project = Project::new(&options.project_root);
-    let inputs = walk::inputs(&options.paths, &project.root, &mut report.diagnostics);
+    let inputs = walk::inputs(
+        &options.paths,
+        &options.files,
+        &project.root,
+        &mut report.diagnostics,
+    );
     let cx = Context {
         project: &project,
         limits: &options.limits,
@@ -112,12 +136,14 @@ pub fn run(options: &Options) -> Report {
     for partial in first.into_iter().chain(second) {
         if partial.checked || partial.deferred_schema {
             report.files += 1;
+            report.checked.push(partial.file);
         } else {
             report.skipped += 1;
         }
         report.events += partial.outcome.events;
         report.fields += partial.outcome.fields;
         report.diagnostics.extend(partial.outcome.diagnostics);
+        report.suppressions.extend(partial.outcome.suppressions);
     }
     report.diagnostics.extend(
         cache
@@ -125,7 +151,20 @@ pub fn run(options: &Options) -> Report {
             .into_inner()
             .unwrap_or_else(|e| e.into_inner()),
     );
-    diagnostic::finish(&mut report.diagnostics);
+    report.policies = cache
+        .cells
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_values()
+        .filter_map(|cell| cell.get().cloned().flatten())
+        .collect();
+    report.policies.sort_by(|a, b| a.name.cmp(&b.name));
+    report.policies.dedup_by(|a, b| Arc::ptr_eq(a, b));
+    report.checked.sort();
+    report
+        .suppressions
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    diagnostic::sort(&mut report.diagnostics);
     report
 }
 
@@ -148,15 +187,16 @@ fn mentions_manifest(path: &std::path::Path, limits: &Limits) -> bool {
         .is_ok_and(|_| bytes.windows(17).any(|w| w == b"TelemetryManifest"))
 }
 
-/// Which policy a manifest uses: `--policy`, else its own `policy:`, else the default.
-fn policy_reference(
-    options: &Options,
+/// Which policy a manifest uses: `--policy` (`forced`), else its own `policy:`, else the
+/// default.
+pub fn policy_reference(
+    forced: Option<&str>,
     manifest_file: &str,
     doc: &ManifestDoc,
     project: &Project,
 ) -> Result<String, String> {
-    if let Some(p) = &options.policy {
-        return Ok(p.clone());
+    if let Some(p) = forced {
+        return Ok(p.to_owned());
     }
     match &doc.policy {
         Some(p) if crate::builtin::name(&p.value).is_some() => Ok(p.value.clone()),
@@ -172,7 +212,10 @@ fn check_file(
     cache: &PolicyCache<'_>,
     used_schemas: Option<&HashSet<String>>,
 ) -> Partial {
-    let mut partial = Partial::default();
+    let mut partial = Partial {
+        file: input.display.clone(),
+        ..Partial::default()
+    };
     let source = match load::read_source(&input.path, &input.display, &options.limits) {
         Ok(source) => source,
         Err(d) => {
@@ -211,7 +254,7 @@ fn check_file(
             ));
             if out.is_empty() {
                 let doc = ManifestDoc::read(&root);
-                match policy_reference(options, &source.name, &doc, cx.project) {
+                match policy_reference(options.policy.as_deref(), &source.name, &doc, cx.project) {
                     Ok(reference)
                         if crate::builtin::name(&reference).is_none()
                             && !std::path::Path::new(&reference).is_file() =>
@@ -269,15 +312,21 @@ fn check_file(
                     Some(policy) => {
                         partial.outcome = check::check_event_schema(&source, root, &policy, cx)
                     }
-                    None => out.push(Diagnostic::new(
-                        Code::PolicyUnavailable,
-                        source.name.clone(),
-                        format!(
-                            "`{}` was not checked: policy `{reference}` could not be loaded",
-                            source.name
-                        ),
-                    )),
+                    None => out.push(not_checked(&source.name, &reference)),
                 }
+            }
+        }
+        Kind::GleanMetrics => {
+            let reference = options
+                .policy
+                .clone()
+                .unwrap_or_else(|| "builtin:glean".to_owned());
+            match cache.get(&reference) {
+                Some(policy) => {
+                    let metrics = crate::sources::glean::read(&root);
+                    partial.outcome = check::glean::check_metrics(&source, &metrics, &policy);
+                }
+                None => out.push(not_checked(&source.name, &reference)),
             }
         }
         Kind::Policy => {
@@ -302,24 +351,18 @@ fn unavailable(
     doc: &ManifestDoc,
     reference: &str,
 ) -> Diagnostic {
-    let mut d = Diagnostic::new(
-        Code::PolicyUnavailable,
-        source.name.clone(),
-        format!(
-            "`{}` was not checked: policy `{reference}` could not be loaded",
-            source.name
-        ),
-    );
+    let mut d = not_checked(&source.name, reference);
     if let Some(p) = &doc.policy {
         d.primary = Some(Label::new(source, p.span, "this policy has errors"));
     }
     d.with_help("fix the policy's own diagnostics first")
 }
 
-/// The project root: the directory of `consentlint.yaml` above the working directory, else
-/// the working directory itself.
-pub fn find_project_root(cwd: &std::path::Path) -> PathBuf {
-    cwd.ancestors()
-        .find(|dir| dir.join("consentlint.yaml").is_file())
-        .map_or_else(|| cwd.to_path_buf(), std::path::Path::to_path_buf)
+/// A file left unchecked because its policy has errors (reported on their own).
+fn not_checked(file: &str, reference: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::PolicyUnavailable,
+        file.to_owned(),
+        format!("`{file}` was not checked: policy `{reference}` could not be loaded"),
+    )
 }

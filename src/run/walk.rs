@@ -6,6 +6,7 @@
 //! of the root is reported as `unreadable-file` — a pull request must not be able to make
 //! CI read and quote `/etc/passwd`.
 
+use crate::config::FileFilter;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::project;
 use std::path::{Path, PathBuf};
@@ -25,13 +26,19 @@ const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 const SKIPPED_DIRS: [&str; 3] = ["target", "node_modules", "vendor"];
 
 /// Expand paths into files, sorted for deterministic output, with a diagnostic for each
-/// path or directory entry that cannot be read.
-pub fn inputs(paths: &[PathBuf], root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Input> {
+/// path or directory entry that cannot be read. Walked files pass through `filter`; files
+/// named explicitly are always checked. `root` is the project root symlinks must stay in.
+pub fn inputs(
+    paths: &[PathBuf],
+    filter: &FileFilter,
+    root: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Input> {
     let mut files = Vec::new();
     for path in paths {
         let display = project::normalize(path);
         if path.is_dir() {
-            walk_dir(path, root, &mut files, problems);
+            walk_dir(path, filter, root, &mut files, problems);
         } else if path.exists() {
             files.push(Input {
                 path: path.clone(),
@@ -58,7 +65,13 @@ pub fn inputs(paths: &[PathBuf], root: &Path, problems: &mut Vec<Diagnostic>) ->
     files
 }
 
-fn walk_dir(dir: &Path, root: &Path, files: &mut Vec<Input>, problems: &mut Vec<Diagnostic>) {
+fn walk_dir(
+    dir: &Path,
+    filter: &FileFilter,
+    root: &Path,
+    files: &mut Vec<Input>,
+    problems: &mut Vec<Diagnostic>,
+) {
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -67,17 +80,21 @@ fn walk_dir(dir: &Path, root: &Path, files: &mut Vec<Input>, problems: &mut Vec<
             let name = e.file_name().to_string_lossy();
             e.depth() == 0
                 || !(e.file_type().is_dir()
-                    && (name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref())))
+                    && (name.starts_with('.')
+                        || SKIPPED_DIRS.contains(&name.as_ref())
+                        || filter.excludes_dir(e.path())))
         });
     for entry in walker {
         match entry {
             Ok(entry) => {
                 let path = entry.path();
-                let wanted = path
+                let wanted = (path
                     .extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| EXTENSIONS.contains(&e))
-                    && entry.file_name() != "consentlint.yaml";
+                    || is_iglu_schema(path))
+                    && entry.file_name() != crate::config::FILE_NAME
+                    && filter.accepts(path);
                 let file = entry.file_type().is_file()
                     || (entry.path_is_symlink() && wanted && linked_file(path, root, problems));
                 if wanted && file {
@@ -125,4 +142,20 @@ fn linked_file(link: &Path, root: &Path, problems: &mut Vec<Diagnostic>) -> bool
         format!("cannot read `{display}`: {problem}"),
     ));
     false
+}
+
+/// A schema in an Iglu repository's layout, `VENDOR/NAME/jsonschema/MODEL-REVISION-ADDITION`
+/// (no extension; Iglu Central and Snowplow schema registries store them so).
+fn is_iglu_schema(path: &Path) -> bool {
+    let in_jsonschema_dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d == "jsonschema");
+    let version = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let parts: Vec<&str> = version.split('-').collect();
+    in_jsonschema_dir
+        && parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }

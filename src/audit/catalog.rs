@@ -1,0 +1,300 @@
+//! What the manifests declare, arranged for auditing payloads.
+//!
+//! In: the manifest files under `--manifests` (read with the loaders `check` uses) and the
+//! policy each one uses (compiled once per reference). Out: a [`Catalog`] mapping each
+//! declared event name to its consent level, its declared top-level properties, the fields
+//! whose values must not look like raw identifiers, and its JSON Schema compiled once
+//! into a validator. Problems reading any of it are diagnostics.
+
+use super::Options;
+use crate::check::event_schema;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::document::manifest::{EventDecl, ManifestDoc};
+use crate::document::{Kind, Sp};
+use crate::load::{self, schema_check};
+use crate::policy::{self, Identification, LevelIdx, Policy};
+use crate::project::Project;
+use crate::run::{self, walk};
+use crate::source::{SourceFile, Span};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// One step of a declared field path into a payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    /// `*` (`additionalProperties`) or `/regex/` (`patternProperties`): every member.
+    AnyKey,
+    /// `[]`: every item.
+    AnyItem,
+    /// `[N]` (`prefixItems`).
+    Item(usize),
+}
+
+/// The steps of a field name as `check` spells schema paths: `device.id`, `crumbs[].ip`,
+/// `tags.*`, `pairs[0]`. A manifest field name is a single key.
+pub fn steps(name: &str) -> Vec<Step> {
+    let mut out = Vec::new();
+    for segment in name.split('.') {
+        let (key, mut brackets) = segment
+            .split_once('[')
+            .map_or((segment, ""), |(k, b)| (k, b));
+        out.push(match key {
+            "*" => Step::AnyKey,
+            k if k.len() > 1 && k.starts_with('/') && k.ends_with('/') => Step::AnyKey,
+            k => Step::Key(k.to_owned()),
+        });
+        while let Some((inside, rest)) = brackets.split_once(']') {
+            out.push(inside.parse().map_or(Step::AnyItem, Step::Item));
+            brackets = rest.strip_prefix('[').unwrap_or(rest);
+        }
+    }
+    out
+}
+
+/// A declared field whose values are checked for raw identifiers.
+pub struct Sensitive {
+    /// The declared name: a property, or a dotted schema path (`device.id`, `crumbs[].ip`).
+    pub name: String,
+    pub path: Vec<Step>,
+    pub identification: Identification,
+    /// Where the identification (or, when defaulted, the field) is declared.
+    pub source: Arc<SourceFile>,
+    pub span: Span,
+}
+
+/// A declared event.
+pub struct EventSpec {
+    pub name: String,
+    pub manifest: Arc<SourceFile>,
+    pub name_span: Span,
+    pub policy: Arc<Policy>,
+    pub level: Option<LevelIdx>,
+    pub consent: Option<Sp<String>>,
+    /// Top-level property names the event declares (fields and schema properties).
+    pub properties: HashSet<String>,
+    pub sensitive: Vec<Sensitive>,
+    pub validator: Option<jsonschema::Validator>,
+}
+
+#[derive(Default)]
+pub struct Catalog {
+    pub events: HashMap<String, EventSpec>,
+    pub manifests: usize,
+    pub policies: Vec<Arc<Policy>>,
+}
+
+impl Catalog {
+    pub fn load(options: &Options, problems: &mut Vec<Diagnostic>) -> Catalog {
+        let project = Project::new(&options.project_root);
+        let mut catalog = Catalog::default();
+        let mut policies: HashMap<String, Option<Arc<Policy>>> = HashMap::new();
+        for input in walk::inputs(
+            std::slice::from_ref(&options.manifests),
+            &crate::config::FileFilter::default(),
+            &project.root,
+            problems,
+        ) {
+            // Every parse problem is reported, as `check` does: a broken file in the
+            // manifest directory may well be the manifest the payloads need.
+            let loaded = load::read_source(&input.path, &input.display, &options.limits).and_then(
+                |source| load::parse(&source, &options.limits).map(|root| (source, root)),
+            );
+            let (source, root) = match loaded {
+                Ok(loaded) => loaded,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            };
+            if Kind::detect(&root) != Some(Kind::Manifest) {
+                continue;
+            }
+            let mut found = Vec::new();
+            load::duplicate_keys(&root, &source, &mut found);
+            found.extend(schema_check::validate(
+                &root,
+                &source,
+                schema_check::Format::Manifest,
+            ));
+            if !found.is_empty() {
+                problems.extend(found);
+                continue;
+            }
+            catalog.manifests += 1;
+            let doc = ManifestDoc::read(&root);
+            let reference = match run::policy_reference(
+                options.policy.as_deref(),
+                &source.name,
+                &doc,
+                &project,
+            ) {
+                Ok(reference) => reference,
+                Err(reason) => {
+                    problems.push(Diagnostic::new(
+                        Code::UnresolvedRef,
+                        source.name.clone(),
+                        format!("cannot use policy: {reason}"),
+                    ));
+                    continue;
+                }
+            };
+            let policy = policies
+                .entry(reference.clone())
+                .or_insert_with(|| {
+                    let (policy, found) = policy::compile(&reference, &options.limits);
+                    problems.extend(found);
+                    policy.map(Arc::new)
+                })
+                .clone();
+            let Some(policy) = policy else {
+                problems.push(Diagnostic::new(
+                    Code::PolicyUnavailable,
+                    source.name.clone(),
+                    format!("payloads of `{}` were not audited: policy `{reference}` could not be loaded", source.name),
+                ));
+                continue;
+            };
+            if !catalog.policies.iter().any(|p| Arc::ptr_eq(p, &policy)) {
+                catalog.policies.push(Arc::clone(&policy));
+            }
+            for event in &doc.events {
+                if catalog.events.contains_key(&event.name.value) {
+                    continue; // `check` reports duplicates; the first declaration is used.
+                }
+                let spec =
+                    EventSpec::new(&source, &doc, event, &policy, &project, options, problems);
+                catalog.events.insert(event.name.value.clone(), spec);
+            }
+        }
+        catalog
+    }
+}
+
+impl EventSpec {
+    fn new(
+        manifest: &Arc<SourceFile>,
+        doc: &ManifestDoc,
+        event: &EventDecl,
+        policy: &Arc<Policy>,
+        project: &Project,
+        options: &Options,
+        problems: &mut Vec<Diagnostic>,
+    ) -> EventSpec {
+        let default_identification = doc
+            .defaults
+            .identification
+            .as_ref()
+            .and_then(|i| Identification::parse(&i.value))
+            .unwrap_or(policy.defaults.identification);
+        let mut spec = EventSpec {
+            name: event.name.value.clone(),
+            manifest: Arc::clone(manifest),
+            name_span: event.name.span,
+            policy: Arc::clone(policy),
+            level: event.consent.as_ref().and_then(|c| policy.level(&c.value)),
+            consent: event.consent.clone(),
+            properties: HashSet::new(),
+            sensitive: Vec::new(),
+            validator: None,
+        };
+        let manifest_name = manifest.name.clone();
+        let mut declare = |name: &str,
+                           identification: Option<&Sp<String>>,
+                           source: &Arc<SourceFile>,
+                           name_span: Span| {
+            // Manifest field names are plain keys; schema-derived ones are paths.
+            let top = if source.name == manifest_name {
+                name
+            } else {
+                name.split(['.', '[']).next().unwrap_or(name)
+            };
+            spec.properties.insert(top.to_owned());
+            let level = identification
+                .and_then(|i| Identification::parse(&i.value))
+                .unwrap_or(default_identification);
+            if level <= Identification::Pseudonymized {
+                spec.sensitive.push(Sensitive {
+                    name: name.to_owned(),
+                    path: if source.name == manifest_name {
+                        vec![Step::Key(name.to_owned())]
+                    } else {
+                        steps(name)
+                    },
+                    identification: level,
+                    source: Arc::clone(source),
+                    span: identification.map_or(name_span, |i| i.span),
+                });
+            }
+        };
+        for field in &event.fields {
+            declare(
+                &field.name.value,
+                field.identification.as_ref(),
+                manifest,
+                field.name.span,
+            );
+        }
+        if let Some(schema) = &event.schema {
+            let loaded = project
+                .resolve(&manifest.name, &schema.value)
+                .map_err(|reason| {
+                    Diagnostic::at(
+                        Code::UnresolvedRef,
+                        manifest,
+                        schema.span,
+                        format!("cannot use schema: {reason}"),
+                    )
+                })
+                .and_then(|r| load::read_source(&r.path, &r.display, &options.limits))
+                .and_then(|source| {
+                    load::parse(&source, &options.limits).map(|root| (source, root))
+                });
+            match loaded {
+                Ok((source, root)) => {
+                    let json = root.to_json();
+                    let walked =
+                        event_schema::walk(Arc::new(root), &source, project, &options.limits);
+                    for field in &walked.fields {
+                        declare(
+                            &field.name,
+                            field.identification.as_ref(),
+                            &field.source,
+                            field.name_span,
+                        );
+                    }
+                    match jsonschema::validator_for(&json) {
+                        Ok(validator) => spec.validator = Some(validator),
+                        Err(error) => problems.push(
+                            Diagnostic::at(Code::InvalidEventSchema, &source, Span::new(0, 1), format!("cannot compile the schema of event `{}` to validate payloads: {error}", event.name.value))
+                                .with_help("`consentlint check` on the manifest reports what is wrong with the schema"),
+                        ),
+                    }
+                }
+                Err(problem) => problems.push(problem),
+            }
+        }
+        spec
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_paths_become_steps() {
+        let key = |k: &str| Step::Key(k.to_owned());
+        assert_eq!(steps("device.id"), [key("device"), key("id")]);
+        assert_eq!(
+            steps("crumbs[].ip"),
+            [key("crumbs"), Step::AnyItem, key("ip")]
+        );
+        assert_eq!(
+            steps("pairs[0][]"),
+            [key("pairs"), Step::Item(0), Step::AnyItem]
+        );
+        assert_eq!(steps("tags.*"), [key("tags"), Step::AnyKey]);
+        assert_eq!(steps("m./^x-/"), [key("m"), Step::AnyKey]);
+    }
+}

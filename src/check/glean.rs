@@ -1,0 +1,257 @@
+//! Checking a Glean `metrics.yaml` through the policy's `sources: glean:` mapping.
+//!
+//! In: the metrics read by `sources::glean` and a compiled policy. Each metric is an event
+//! `category.metric` collected at the highest consent level its `data_sensitivity` maps
+//! to; its own value (every metric type but `event`) and each of its `extra_keys` are
+//! fields whose data type comes from their Glean `type`. Out: the same diagnostics a
+//! manifest gets, pointing into the metrics.yaml: the `type:` that made a field sensitive,
+//! the `data_sensitivity` entry that set the level.
+
+use super::field::FieldSite;
+use super::names::{self, ValueKind};
+use super::{EventSite, FileOutcome, check_fields};
+use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::document::Sp;
+use crate::policy::sources::GleanMapping;
+use crate::policy::{Policy, Verdict};
+use crate::source::SourceFile;
+use crate::sources::glean::Metric;
+use std::sync::Arc;
+
+/// Check every metric of a metrics.yaml.
+pub fn check_metrics(source: &Arc<SourceFile>, metrics: &[Metric], policy: &Policy) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    let Some(mapping) = &policy.sources.glean else {
+        outcome.diagnostics.push(
+            Diagnostic::new(
+                Code::PolicyUnavailable,
+                source.name.clone(),
+                format!(
+                    "`{}` is a Glean metrics file, but policy `{}` declares no `sources: glean:` mapping",
+                    source.name, policy.id
+                ),
+            )
+            .with_related(policy.origin.label(format!("policy `{}`", policy.id)))
+            .with_help("check it with `--policy builtin:glean`, or declare `sources: glean:` in the policy (docs/FORMATS.md, \"Sources\")"),
+        );
+        return outcome;
+    };
+    for metric in metrics {
+        outcome.events += 1;
+        let mut out = Vec::new();
+        let site = event_site(source, metric, mapping, policy, &mut out);
+        let fields = fields(source, metric, mapping);
+        let before = out.len();
+        check_fields(policy, &site, &fields, &mut out);
+        for d in &mut out[before..] {
+            explain_unmapped(d, metric, mapping);
+        }
+        retarget_names(&mut out, &fields, &site, mapping, policy);
+        for d in &mut out {
+            d.event.get_or_insert_with(|| metric.event.clone());
+        }
+        outcome.fields += fields.len();
+        outcome.diagnostics.extend(out);
+    }
+    outcome
+}
+
+/// The event a metric is: its level is the highest its `data_sensitivity` entries map to.
+fn event_site<'a>(
+    source: &Arc<SourceFile>,
+    metric: &Metric,
+    mapping: &GleanMapping,
+    policy: &'a Policy,
+    out: &mut Vec<Diagnostic>,
+) -> EventSite<'a> {
+    let mut level = None;
+    let mut decided_by: Option<&Sp<String>> = None;
+    for s in &metric.data_sensitivity {
+        match mapping.level_of(&s.value) {
+            Some(l) if level.is_none_or(|current| l > current) => {
+                level = Some(l);
+                decided_by = Some(s);
+            }
+            Some(_) => {}
+            None => out.push(
+                Diagnostic::at(
+                    Code::UnknownConsentLevel,
+                    source,
+                    s.span,
+                    format!(
+                        "data_sensitivity `{}` has no consent level in policy `{}`",
+                        s.value, policy.id
+                    ),
+                )
+                .with_label("not mapped")
+                .with_related(mapping.origin.label("the policy's Glean mapping"))
+                .with_help(format!(
+                    "mapped values: {}; add `{}` to `sources.glean.data_sensitivity`",
+                    mapping
+                        .data_sensitivity
+                        .iter()
+                        .map(|(k, _)| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    s.value
+                )),
+            ),
+        }
+    }
+    EventSite {
+        name: metric.event.clone(),
+        level,
+        consent_label: decided_by.zip(level).map(|(s, l)| {
+            let level = &policy.levels[l].id;
+            let message = if *level == s.value {
+                format!("event collected at `{level}`")
+            } else {
+                format!("`{}` maps to level `{level}`", s.value)
+            };
+            Label::new(source, s.span, message)
+        }),
+        purposes: Vec::new(),
+        retention_days: None,
+        default_identification: None,
+    }
+}
+
+/// The metric's own value (unless it is an `event`) and its extras.
+fn fields(source: &Arc<SourceFile>, metric: &Metric, mapping: &GleanMapping) -> Vec<FieldSite> {
+    let field = |name: &Sp<String>, glean_type: &str, data_type: Option<Sp<String>>| FieldSite {
+        source: Arc::clone(source),
+        name: name.value.clone(),
+        name_span: name.span,
+        data_type,
+        identification: None,
+        value: value_kind(glean_type),
+    };
+    let mut fields = Vec::new();
+    match &metric.metric_type {
+        Some(t) if t.value == "event" => {}
+        Some(t) => fields.push(field(
+            &metric.name,
+            &t.value,
+            mapping
+                .metric_type(&t.value)
+                .map(|ty| Sp::new(ty.to_owned(), t.span)),
+        )),
+        None => fields.push(field(&metric.name, "", None)),
+    }
+    for extra in &metric.extras {
+        let (glean_type, span) = extra
+            .extra_type
+            .as_ref()
+            .map_or(("string", extra.name.span), |t| (t.value.as_str(), t.span));
+        fields.push(field(
+            &extra.name,
+            glean_type,
+            mapping
+                .extra_type(glean_type)
+                .map(|ty| Sp::new(ty.to_owned(), span)),
+        ));
+    }
+    fields
+}
+
+/// What a Glean value can be: counters, quantities, timings and distributions are
+/// numbers (a metric `tabs_open_url` counts URLs opened; it holds no URL).
+fn value_kind(glean_type: &str) -> ValueKind {
+    match glean_type {
+        "boolean" | "labeled_boolean" => ValueKind::Boolean,
+        "string" | "string_list" | "labeled_string" | "text" | "url" | "uuid" | "object" | "" => {
+            ValueKind::Any
+        }
+        _ => ValueKind::Number,
+    }
+}
+
+/// A Glean field cannot be given a data type of its own: its metric's `data_sensitivity`
+/// is what a Glean author can change. So a suspicious name is reported only when the
+/// metric's level would not allow what the name suggests, and the help names the
+/// `data_sensitivity` that would.
+fn retarget_names(
+    out: &mut Vec<Diagnostic>,
+    fields: &[FieldSite],
+    site: &EventSite<'_>,
+    mapping: &GleanMapping,
+    policy: &Policy,
+) {
+    out.retain_mut(|d| {
+        if d.code != Code::SuspiciousClassification {
+            return true;
+        }
+        let Some(field) = fields.iter().find(|f| Some(&f.name) == d.field.as_ref()) else {
+            return true;
+        };
+        let Some(hint) = names::suggestion(&field.name, field.value) else {
+            return true;
+        };
+        let Some(ty) = policy.taxonomy.get(hint.data_type) else {
+            return true;
+        };
+        let permitted_at = |level| {
+            matches!(
+                policy.decide(ty, policy.defaults.identification, site.context(level)),
+                Verdict::Permitted(_)
+            )
+        };
+        if site.level.is_some_and(permitted_at) {
+            return false;
+        }
+        let needed = (0..policy.levels.len()).find(|&l| permitted_at(l));
+        let sensitivity = needed.and_then(|l| {
+            mapping
+                .data_sensitivity
+                .iter()
+                .find(|(_, level)| *level == l)
+                .map(|(name, _)| name.as_str())
+        });
+        d.help = Some(match sensitivity {
+            Some(s) => format!(
+                "if it holds {}, the metric's `data_sensitivity` must include `{s}` (policy `{}` allows `{}` from there); if the name misleads, accept the finding in a baseline, or turn `suspicious-classification` off in consentlint.yaml",
+                hint.what, policy.id, hint.data_type
+            ),
+            None => format!(
+                "if it holds {}, policy `{}` does not allow it (`{}`) at any level; if the name misleads, accept the finding in a baseline, or turn `suspicious-classification` off in consentlint.yaml",
+                hint.what, policy.id, hint.data_type
+            ),
+        });
+        if let Some(consent) = &site.consent_label {
+            d.related.push(consent.clone());
+        }
+        true
+    });
+}
+
+/// An unclassified Glean field is a type the mapping lacks: say which, and where to add it.
+fn explain_unmapped(d: &mut Diagnostic, metric: &Metric, map: &GleanMapping) {
+    if d.code != Code::UnclassifiedField {
+        return;
+    }
+    let is_event = metric
+        .metric_type
+        .as_ref()
+        .is_some_and(|t| t.value == "event");
+    let is_value = !is_event && d.field.as_ref() == Some(&metric.name.value);
+    let help = if is_value {
+        match &metric.metric_type {
+            Some(t) => format!(
+                "metric type `{}` has no data type in `sources.glean.metric_types`; add it there",
+                t.value
+            ),
+            None => "the metric declares no `type:`".to_owned(),
+        }
+    } else {
+        let extra = metric
+            .extras
+            .iter()
+            .find(|e| Some(&e.name.value) == d.field.as_ref());
+        let t = extra
+            .and_then(|e| e.extra_type.as_ref())
+            .map_or("string", |t| t.value.as_str());
+        format!("extra type `{t}` has no data type in `sources.glean.extra_types`; add it there")
+    };
+    d.help = Some(help);
+    d.related = vec![map.origin.label("the policy's Glean mapping")];
+}

@@ -1,0 +1,70 @@
+//! `git:REV:path` references: a file as it is in a git revision, for `policy diff`.
+//!
+//! The text comes from `git show REV:path` run in the working directory; the display name
+//! stays `git:REV:path`, so relative references (`extends`, `taxonomy`) written in that file
+//! are read from the same revision.
+
+use super::{Limits, decode};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceFile;
+use std::process::Command;
+use std::sync::Arc;
+
+/// Split `git:REV:path` into the revision and the path.
+pub fn split(reference: &str) -> Option<(&str, &str)> {
+    reference.strip_prefix("git:")?.split_once(':')
+}
+
+/// Read `path` as it is at `rev`.
+pub fn read(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic> {
+    let Some((rev, path)) = split(reference).filter(|(r, p)| !r.is_empty() && !p.is_empty()) else {
+        return Err(Diagnostic::new(
+            Code::UnresolvedRef,
+            reference,
+            format!("`{reference}` is not of the form `git:REV:path`"),
+        )
+        .with_help("e.g. `git:main:policies/contoso.yaml` or `git:HEAD~1:policy.yaml`"));
+    };
+    let output = Command::new("git")
+        .args(["show", &format!("{rev}:{path}")])
+        .output()
+        .map_err(|e| {
+            Diagnostic::new(
+                Code::UnreadableFile,
+                reference,
+                format!("cannot read `{reference}`: cannot run git: {e}"),
+            )
+            .with_help("install git, or compare two files on disk")
+        })?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let reason = stderr.lines().next().unwrap_or("git show failed").trim();
+        return Err(Diagnostic::new(
+            Code::UnreadableFile,
+            reference,
+            format!("cannot read `{reference}`: {reason}"),
+        )
+        .with_help(format!(
+            "check that revision `{rev}` exists and has `{path}` (`git ls-tree -r --name-only {rev}`); paths are relative to the repository root"
+        )));
+    }
+    if output.stdout.len() as u64 > limits.max_file_size {
+        return Err(Diagnostic::new(
+            Code::InputTooLarge,
+            reference,
+            format!(
+                "`{reference}` is {} bytes, over the limit of {} bytes",
+                output.stdout.len(),
+                limits.max_file_size
+            ),
+        ));
+    }
+    decode(reference, output.stdout)
+}
+
+/// A reference relative to the `git:REV:path` file `from`, in the same revision.
+pub fn join(from: &str, reference: &str) -> Option<String> {
+    let (rev, path) = split(from)?;
+    let joined = crate::project::join(path, reference).display;
+    Some(format!("git:{rev}:{joined}"))
+}
