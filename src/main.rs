@@ -1,7 +1,5 @@
 //! The `consentlint` command line: parse flags, run, render, exit 0 / 1 / 2.
 
-mod audit_cli;
-
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use consentlint::baseline::{self, Baseline};
 use consentlint::check::date::Date;
@@ -14,8 +12,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Subcommand handlers that live in their own files: `audit` (captured payloads) and the
+/// policy auditor's commands (`policy …`, `explain`, `report`).
 mod cli {
     pub mod audit;
+    pub mod policy;
 }
 
 #[derive(Parser)]
@@ -46,11 +47,11 @@ enum Command {
     },
     /// Auditor tools for policies: lint, compile (the decision table), diff.
     #[command(subcommand)]
-    Policy(audit_cli::PolicyCommand),
+    Policy(cli::policy::PolicyCommand),
     /// Explain the verdict on one data type at one consent level, rule by rule.
-    Explain(audit_cli::ExplainArgs),
+    Explain(cli::policy::ExplainArgs),
     /// The data inventory: per consent level, every data type collected, by which apps and events.
-    Report(audit_cli::ReportArgs),
+    Report(cli::policy::ReportArgs),
     /// Print the documentation of a diagnostic code (all codes without an argument).
     ExplainCode {
         /// The code, e.g. `consent-too-low`.
@@ -164,9 +165,9 @@ fn main() -> ExitCode {
         Some(Command::Audit(args)) => cli::audit::run(args),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
         Some(Command::Taxonomy { policy }) => taxonomy(&policy),
-        Some(Command::Policy(command)) => audit_cli::policy(command),
-        Some(Command::Explain(args)) => audit_cli::explain(args),
-        Some(Command::Report(args)) => audit_cli::report(args),
+        Some(Command::Policy(command)) => cli::policy::policy(command),
+        Some(Command::Explain(args)) => cli::policy::explain(args),
+        Some(Command::Report(args)) => cli::policy::report(args),
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "consentlint", &mut out);
@@ -230,7 +231,7 @@ fn man(command: Option<&str>) -> ExitCode {
 }
 
 fn taxonomy(reference: &str) -> ExitCode {
-    match audit_cli::load_policy(reference) {
+    match cli::policy::load_policy(reference) {
         Some(policy) => {
             print_or_exit(&render::taxonomy::render(&policy));
             ExitCode::SUCCESS
@@ -284,8 +285,9 @@ fn check(args: CheckArgs) -> ExitCode {
         project_root: config.map_or_else(|| cwd.clone(), |c| c.dir.clone()),
         today: Date::today(),
         files: config.map(|c| c.files.clone()).unwrap_or_default(),
+        progress: None,
     };
-    let mut report = run::run(&options);
+    let mut report = with_progress(options, args.quiet, !matches!(args.format, Format::Human));
     if let Some(config) = config {
         config.apply_severity(&mut report.diagnostics);
         report
@@ -429,6 +431,19 @@ fn emit(output: Option<&std::path::Path>, text: &str, summary: Option<&str>) -> 
         print_or_exit(summary);
     }
     None
+}
+
+/// Run, with a progress bar on stderr when [`render::progress::wanted`].
+fn with_progress(mut options: Options, quiet: bool, machine_readable: bool) -> run::Report {
+    if !render::progress::wanted(std::io::stderr().is_terminal(), quiet, machine_readable) {
+        return run::run(&options);
+    }
+    let progress = std::sync::Arc::new(run::Progress::default());
+    options.progress = Some(std::sync::Arc::clone(&progress));
+    let bar = render::progress::Bar::on_stderr(progress);
+    let report = run::run(&options);
+    bar.finish();
+    report
 }
 
 /// 2 for unreadable or invalid input, else 1 for findings at or above `--fail-on`, else 0.

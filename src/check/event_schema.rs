@@ -65,6 +65,10 @@ pub fn meta_validate(root: &Node, source: &Arc<SourceFile>) -> Vec<Diagnostic> {
     let Ok(validator) = jsonschema::meta::validator_for(&json) else {
         return Vec::new();
     };
+    // The common case costs a yes/no; errors (with their paths) are built only if invalid.
+    if validator.is_valid(&json) {
+        return Vec::new();
+    }
     validator
         .iter_errors(&json)
         .map(|error| {
@@ -107,14 +111,21 @@ fn value_kind(node: &Node) -> ValueKind {
     }
 }
 
-/// A schema file reached through `$ref`: its source and tree, or `None` if it failed to load.
-type LoadedSchema = Option<(Arc<SourceFile>, Arc<Node>)>;
+/// A schema file reached through `$ref`: its source and tree, or why it failed to load.
+type LoadedSchema = Result<(Arc<SourceFile>, Arc<Node>), Diagnostic>;
+
+/// Schema files reached through `$ref`, parsed once and shared by every walk that is given
+/// the same set (all the events of one manifest), so a definitions file that every event
+/// schema points into is read once per manifest, not once per event.
+#[derive(Default)]
+pub struct RefFiles(HashMap<String, LoadedSchema>);
 
 struct Walker<'a> {
     project: &'a Project,
     limits: &'a Limits,
-    /// Other schema files reached through `$ref`, parsed once per walk.
-    files: HashMap<String, LoadedSchema>,
+    files: &'a mut RefFiles,
+    /// Files whose failure to load this walk has already reported.
+    reported: std::collections::HashSet<String>,
     /// `(file, pointer, path)` of the `$ref`s being followed.
     stack: Vec<(String, String, String)>,
     out: SchemaFields,
@@ -133,10 +144,23 @@ pub fn walk(
     project: &Project,
     limits: &Limits,
 ) -> SchemaFields {
+    walk_with(root, source, project, limits, &mut RefFiles::default())
+}
+
+/// [`walk`], reading `$ref`'d files through `files`, shared with other walks (the other
+/// events of the same manifest).
+pub fn walk_with(
+    root: Arc<Node>,
+    source: &Arc<SourceFile>,
+    project: &Project,
+    limits: &Limits,
+    files: &mut RefFiles,
+) -> SchemaFields {
     let mut walker = Walker {
         project,
         limits,
-        files: HashMap::new(),
+        files,
+        reported: Default::default(),
         stack: Vec::new(),
         out: SchemaFields::default(),
         seen_leaves: Default::default(),
@@ -409,26 +433,26 @@ impl Walker<'_> {
                 return None;
             }
         };
-        if !self.files.contains_key(&resolved.display) {
-            let loaded = load::read_source(&resolved.path, &resolved.display, self.limits)
-                .and_then(|source| {
-                    load::parse(&source, self.limits).map(|root| (source, Arc::new(root)))
-                });
-            let entry = match loaded {
-                Ok(pair) => Some(pair),
-                Err(problem) => {
-                    self.out.diagnostics.push(problem);
-                    None
-                }
-            };
-            self.files.insert(resolved.display.clone(), entry);
-        }
-        match self.files.get(&resolved.display) {
-            Some(Some((source, root))) => Some(Doc {
+        let limits = self.limits;
+        let loaded = self
+            .files
+            .0
+            .entry(resolved.display.clone())
+            .or_insert_with(|| {
+                load::read_source(&resolved.path, &resolved.display, limits).and_then(|source| {
+                    load::parse(&source, limits).map(|root| (source, Arc::new(root)))
+                })
+            });
+        match loaded {
+            Ok((source, root)) => Some(Doc {
                 source: Arc::clone(source),
                 root: Arc::clone(root),
             }),
-            _ => {
+            Err(problem) => {
+                // Each walk reports the file's own problem once, as when it was read.
+                if self.reported.insert(resolved.display.clone()) {
+                    self.out.diagnostics.push(problem.clone());
+                }
                 self.out.diagnostics.push(
                     Diagnostic::at(
                         Code::UnresolvedRef,

@@ -97,6 +97,7 @@ pub fn check_manifest(
     cx: &Context<'_>,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
+    let mut ref_files = event_schema::RefFiles::default();
     let mut seen_events: HashMap<&str, &Sp<String>> = HashMap::new();
     for event in &doc.events {
         if let Some(first) = seen_events.insert(&event.name.value, &event.name) {
@@ -114,7 +115,8 @@ pub fn check_manifest(
             continue;
         }
         outcome.events += 1;
-        let mut diagnostics = check_event(source, doc, event, policy, cx, &mut outcome);
+        let mut diagnostics =
+            check_event(source, doc, event, policy, cx, &mut outcome, &mut ref_files);
         for d in &mut diagnostics {
             d.event.get_or_insert_with(|| event.name.value.clone());
         }
@@ -138,6 +140,7 @@ fn check_event(
     policy: &Policy,
     cx: &Context<'_>,
     outcome: &mut FileOutcome,
+    ref_files: &mut event_schema::RefFiles,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let level = event
@@ -179,10 +182,20 @@ fn check_event(
     if let Some(schema) = &event.schema {
         match load_event_schema(source, schema, cx) {
             Ok((schema_source, root)) => {
-                outcome.schemas_used.push(schema_source.name.clone());
+                // Only a real event schema is then skipped as a file of its own; anything
+                // else a `schema:` points at is still checked as what it is.
+                if crate::document::Kind::detect(&root) == Some(crate::document::Kind::EventSchema)
+                {
+                    outcome.schemas_used.push(schema_source.name.clone());
+                }
                 out.extend(event_schema::meta_validate(&root, &schema_source));
-                let walked =
-                    event_schema::walk(Arc::new(root), &schema_source, cx.project, cx.limits);
+                let walked = event_schema::walk_with(
+                    Arc::new(root),
+                    &schema_source,
+                    cx.project,
+                    cx.limits,
+                    ref_files,
+                );
                 out.extend(walked.diagnostics);
                 fields.extend(walked.fields);
             }

@@ -7,6 +7,7 @@
 //! its kind.
 
 pub mod git;
+mod json;
 pub mod node;
 pub mod schema_check;
 mod yaml;
@@ -161,10 +162,21 @@ pub fn parse(source: &Arc<SourceFile>, limits: &Limits) -> Result<Node, Diagnost
             format!("`{}` is empty", source.name),
         ));
     }
-    if source.name.ends_with(".json") {
-        yaml::strict_json(source)?;
-    }
-    let node = yaml::parse(source, limits)?;
+    let fast = if source.name.ends_with(".json") {
+        // Strict JSON in one fast pass; anything else gets the general parser's verdict.
+        json::parse(&source.text, limits)
+    } else {
+        None
+    };
+    let node = match fast {
+        Some(node) => node,
+        None => {
+            if source.name.ends_with(".json") {
+                yaml::strict_json(source)?;
+            }
+            yaml::parse(source, limits)?
+        }
+    };
     if node.value == Value::Null {
         return Err(Diagnostic::new(
             Code::EmptyFile,

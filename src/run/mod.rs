@@ -19,6 +19,7 @@ use crate::project::Project;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// What to check and how.
@@ -32,6 +33,27 @@ pub struct Options {
     pub today: Date,
     /// Which walked files are checked (the config's `include`/`exclude`).
     pub files: FileFilter,
+    /// Counters to update while the run works (for a progress bar); `None` costs nothing.
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// Live counters of a run, updated by its workers and read by whoever draws progress.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Files found (set once the inputs are walked).
+    pub total: AtomicUsize,
+    /// Files done.
+    pub done: AtomicUsize,
+    /// Findings in the files done so far.
+    pub findings: AtomicUsize,
+}
+
+impl Progress {
+    fn file_done(&self, partial: &Partial) {
+        self.findings
+            .fetch_add(partial.outcome.diagnostics.len(), Ordering::Relaxed);
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Everything a run found.
@@ -105,6 +127,9 @@ pub fn run(options: &Options) -> Report {
         &project.root,
         &mut report.diagnostics,
     );
+    if let Some(progress) = &options.progress {
+        progress.total.store(inputs.len(), Ordering::Relaxed);
+    }
     let cx = Context {
         project: &project,
         limits: &options.limits,
@@ -117,9 +142,10 @@ pub fn run(options: &Options) -> Report {
     };
 
     // Manifests first (a cheap textual test; anything it misses is still checked below).
+    let finder = memchr::memmem::Finder::new(b"TelemetryManifest");
     let (manifests, others): (Vec<_>, Vec<_>) = inputs
-        .into_iter()
-        .partition(|i| mentions_manifest(&i.path, &options.limits));
+        .into_par_iter()
+        .partition(|i| mentions_manifest(&i.path, &options.limits, &finder));
     let first: Vec<Partial> = manifests
         .par_iter()
         .map(|i| check_file(i, options, &cx, &cache, None))
@@ -130,7 +156,21 @@ pub fn run(options: &Options) -> Report {
         .collect();
     let second: Vec<Partial> = others
         .par_iter()
-        .map(|i| check_file(i, options, &cx, &cache, Some(&used)))
+        .map(|i| {
+            if used.contains(&i.display) {
+                // Checked as part of a manifest that uses it: not read a second time.
+                let partial = Partial {
+                    file: i.display.clone(),
+                    deferred_schema: true,
+                    ..Partial::default()
+                };
+                if let Some(progress) = &options.progress {
+                    progress.file_done(&partial);
+                }
+                return partial;
+            }
+            check_file(i, options, &cx, &cache, Some(&used))
+        })
         .collect();
 
     for partial in first.into_iter().chain(second) {
@@ -170,7 +210,11 @@ pub fn run(options: &Options) -> Report {
 
 /// Whether a file's text names `TelemetryManifest` — read only if it is a regular file
 /// within the size limit (the real read reports everything else).
-fn mentions_manifest(path: &std::path::Path, limits: &Limits) -> bool {
+fn mentions_manifest(
+    path: &std::path::Path,
+    limits: &Limits,
+    finder: &memchr::memmem::Finder<'_>,
+) -> bool {
     use std::io::Read;
     let Ok(file) = std::fs::File::open(path) else {
         return false;
@@ -184,7 +228,7 @@ fn mentions_manifest(path: &std::path::Path, limits: &Limits) -> bool {
     let mut bytes = Vec::new();
     file.take(limits.max_file_size)
         .read_to_end(&mut bytes)
-        .is_ok_and(|_| bytes.windows(17).any(|w| w == b"TelemetryManifest"))
+        .is_ok_and(|_| finder.find(&bytes).is_some())
 }
 
 /// Which policy a manifest uses: `--policy` (`forced`), else its own `policy:`, else the
@@ -206,6 +250,20 @@ pub fn policy_reference(
 }
 
 fn check_file(
+    input: &crate::run::walk::Input,
+    options: &Options,
+    cx: &Context<'_>,
+    cache: &PolicyCache<'_>,
+    used_schemas: Option<&HashSet<String>>,
+) -> Partial {
+    let partial = check_one(input, options, cx, cache, used_schemas);
+    if let Some(progress) = &options.progress {
+        progress.file_done(&partial);
+    }
+    partial
+}
+
+fn check_one(
     input: &crate::run::walk::Input,
     options: &Options,
     cx: &Context<'_>,
