@@ -179,6 +179,9 @@ impl Config {
             if let Some(n) = count("max_aliases") {
                 limits.max_aliases = usize_of(n);
             }
+            if let Some(n) = count("max_schema_visits") {
+                limits.max_schema_visits = usize_of(n);
+            }
         }
         if !problems.is_empty() {
             return Err(problems);

@@ -29,7 +29,9 @@ pub struct Totals {
 /// Read and parse every file under `paths` with the current rayon pool.
 pub fn parse_all(paths: &[PathBuf], json: JsonParser) -> Totals {
     let mut problems = Vec::new();
-    let inputs = walk::inputs(paths, &Default::default(), &mut problems);
+    // The same walk as `check`, from the working directory as the project root.
+    let root = consentlint::project::Project::new(&std::env::current_dir().unwrap_or_default());
+    let inputs = walk::inputs(paths, &Default::default(), &root.root, &mut problems);
     inputs
         .par_iter()
         .map(|input| {

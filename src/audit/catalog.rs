@@ -120,6 +120,7 @@ impl Catalog {
         for input in walk::inputs(
             std::slice::from_ref(&options.manifests),
             &crate::config::FileFilter::default(),
+            &project.root,
             problems,
         ) {
             // Every parse problem is reported, as `check` does: a broken file in the

@@ -130,6 +130,11 @@ struct Walker<'a> {
     stack: Vec<(String, String, String)>,
     out: SchemaFields,
     seen_leaves: std::collections::HashSet<String>,
+    /// Subschemas visited so far; `$ref`s shared by many branches are walked once per use,
+    /// so a small schema can expand exponentially (a "`$ref` bomb").
+    visits: usize,
+    /// Set when a budget ran out: the walk stops and its fields are dropped.
+    exhausted: bool,
 }
 
 /// Walk a schema rooted at `root` in `source`.
@@ -159,12 +164,18 @@ pub fn walk_with(
         stack: Vec::new(),
         out: SchemaFields::default(),
         seen_leaves: Default::default(),
+        visits: 0,
+        exhausted: false,
     };
     let doc = Doc {
         source: Arc::clone(source),
         root: Arc::clone(&root),
     };
     walker.walk(&doc, &root, "", root.span, false);
+    if walker.exhausted {
+        // A partial walk would report an arbitrary subset of the schema's fields.
+        walker.out.fields.clear();
+    }
     walker.out
 }
 
@@ -180,7 +191,38 @@ impl Walker<'_> {
     /// Walk `node` at field `path`; `name_span` is the property key naming it;
     /// `covered` is true when an ancestor's `x-data-type` already classifies this value.
     fn walk(&mut self, doc: &Doc, node: &Node, path: &str, name_span: Span, covered: bool) {
-        if self.stack.len() > self.limits.max_depth {
+        if self.exhausted {
+            return;
+        }
+        self.visits += 1;
+        let breach = if self.stack.len() > self.limits.max_depth {
+            Some(format!(
+                "follows more than {} nested `$ref`s",
+                self.limits.max_depth
+            ))
+        } else if self.visits > self.limits.max_schema_visits {
+            Some(format!(
+                "expands to more than {} subschemas through its `$ref`s (a `$ref` bomb?)",
+                self.limits.max_schema_visits
+            ))
+        } else {
+            None
+        };
+        if let Some(what) = breach {
+            self.exhausted = true;
+            let at = Span::new(node.span.start as usize, node.span.start as usize + 1);
+            self.out.diagnostics.push(
+                Diagnostic::at(
+                    Code::ResourceLimit,
+                    &doc.source,
+                    at,
+                    format!("the event schema {what}; it was not checked"),
+                )
+                .with_label("budget exceeded here")
+                .with_help(
+                    "share fewer definitions through `$ref`s, or raise `limits.max_schema_visits` in consentlint.yaml",
+                ),
+            );
             return;
         }
         let Value::Map(_) = node.value else {
@@ -310,20 +352,41 @@ impl Walker<'_> {
             }
         };
         let key = (target_doc.source.name.clone(), pointer.to_owned());
-        if let Some((_, _, entered_at)) = self
+        if let Some(at) = self
             .stack
             .iter()
-            .find(|(f, p, _)| (f, p) == (&key.0, &key.1))
+            .position(|(f, p, _)| (f, p) == (&key.0, &key.1))
         {
             // Recursion through properties is a legal recursive schema; a loop of bare
             // `$ref`s with no property in between is not.
-            if entered_at == path {
+            if self.stack[at].2 == path {
+                // Files are named only when the loop leaves this one.
+                let one_file = self.stack[at..]
+                    .iter()
+                    .all(|(f, _, _)| *f == doc.source.name);
+                let place = |(file, pointer, _): &(String, String, String)| match (
+                    one_file,
+                    pointer.is_empty(),
+                ) {
+                    (true, _) => format!("#{pointer}"),
+                    (false, true) => file.clone(),
+                    (false, false) => format!("{file}#{pointer}"),
+                };
+                let chain: Vec<String> = self.stack[at..]
+                    .iter()
+                    .chain(std::iter::once(&self.stack[at]))
+                    .map(place)
+                    .collect();
                 self.out.diagnostics.push(
                     Diagnostic::at(
                         Code::RefCycle,
                         &doc.source,
                         reference.span,
-                        format!("`$ref` `{}` loops back to itself", reference.value),
+                        format!(
+                            "`$ref` `{}` loops back to itself: {}",
+                            reference.value,
+                            chain.join(" → ")
+                        ),
                     )
                     .with_label("loops")
                     .with_help("break the chain of `$ref`s"),

@@ -128,7 +128,8 @@ pub fn policy(command: PolicyCommand) -> ExitCode {
 
 /// Compile a policy, printing its problems to stderr; `None` when it has errors.
 pub fn load_policy(reference: &str) -> Option<Policy> {
-    let (policy, problems) = consentlint::policy::compile(reference, &Limits::default());
+    let (policy, mut problems) = consentlint::policy::compile(reference, &Limits::default());
+    consentlint::diagnostic::sort(&mut problems);
     if !problems.is_empty() {
         eprint!("{}", human::render(&problems, stderr_style()));
     }

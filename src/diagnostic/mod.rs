@@ -5,8 +5,10 @@
 //! `crate::render` turn the same data into every output format.
 
 mod code;
+mod escape;
 
 pub use code::{Category, Code};
+pub use escape::{escape, escape_all, escape_keeping_lines, is_unsafe};
 
 use crate::source::{LineCol, SourceFile, Span};
 use serde::Serialize;
@@ -204,7 +206,10 @@ impl Diagnostic {
     }
 }
 
-/// Sort diagnostics into their deterministic output order.
+/// The sink every list of diagnostics passes through before rendering: text that came
+/// from input files is escaped ([`escape_all`]; escaping twice changes nothing), then the
+/// diagnostics are put in their deterministic output order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
+    escape_all(diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }

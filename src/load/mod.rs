@@ -17,6 +17,7 @@ pub use yaml::duplicate_keys;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,6 +32,8 @@ pub struct Limits {
     pub max_nodes: usize,
     /// Most alias references (`*name`) in one document.
     pub max_aliases: usize,
+    /// Most subschemas visited while walking one event schema through its `$ref`s.
+    pub max_schema_visits: usize,
 }
 
 impl Default for Limits {
@@ -40,6 +43,7 @@ impl Default for Limits {
             max_depth: 128,
             max_nodes: 5_000_000,
             max_aliases: 1_000,
+            max_schema_visits: 100_000,
         }
     }
 }
@@ -57,11 +61,24 @@ pub fn read_source(
             format!("cannot read `{display}`: {e}"),
         )
     };
-    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let metadata = file.metadata().map_err(unreadable)?;
+    if !metadata.is_file() {
+        // A FIFO or a device (`/dev/zero`) would block or never end.
+        return Err(Diagnostic::new(
+            Code::UnreadableFile,
+            display,
+            format!("cannot read `{display}`: not a regular file"),
+        ));
+    }
     if metadata.len() > limits.max_file_size {
         return Err(too_large(display, metadata.len(), limits));
     }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    // The size may change between the check and the read: never read past the limit.
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limits.max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     if bytes.len() as u64 > limits.max_file_size {
         return Err(too_large(display, bytes.len() as u64, limits));
     }

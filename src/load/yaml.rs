@@ -24,6 +24,9 @@ pub fn parse(source: &Arc<SourceFile>, limits: &Limits) -> Result<Node, Diagnost
     options.emit_comments = false;
     let mut budget = Budget::default();
     budget.max_depth = limits.max_depth;
+    // The parser's own cap on `[[[…]]]` nesting would fire first, as a bare syntax error
+    // without a position; one level more lets the budget report it as a depth breach.
+    budget.flow_nesting_limit = limits.max_depth.saturating_add(1);
     budget.max_nodes = limits.max_nodes;
     budget.max_aliases = limits.max_aliases;
     budget.max_events = limits.max_nodes.saturating_mul(4);
@@ -55,7 +58,11 @@ fn syntax_diagnostic(
     let is_json = source.name.ends_with(".json");
     let raw = error.to_string();
     let detail = clean_message(&raw);
-    let (code, message, help) = if let Some(breach) = raw.split("budget breached: ").nth(1) {
+    let breach = raw.split("budget breached: ").nth(1).or_else(|| {
+        // The parser's nesting caps, should one ever fire before the budget.
+        raw.contains("recursion limit exceeded").then_some("Depth")
+    });
+    let (code, message, help) = if let Some(breach) = breach {
         let what = if breach.starts_with("Depth") {
             format!("nests deeper than {} levels", limits.max_depth)
         } else if ["Alias", "Anchor", "RecordedAnchor", "Replay", "Merge"]
@@ -94,7 +101,7 @@ fn syntax_diagnostic(
         .map(|loc| {
             let start = span_of(&loc).start as usize;
             // Fall back to the reported line/column when no byte offset came with it.
-            let start = if start == 0 && loc.line() > 1 {
+            let start = if start == 0 && (loc.line() > 1 || loc.column() > 1) {
                 offset_of(source, loc.line() as usize, loc.column() as usize)
             } else {
                 start

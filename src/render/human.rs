@@ -2,7 +2,7 @@
 //! and the deciding policy rule shown in their own files, and the fix as `help:`.
 
 use super::Summary;
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Label, Severity, escape, is_unsafe};
 use crate::source::SourceFile;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -86,16 +86,6 @@ struct Text {
     origin: (usize, usize),
 }
 
-fn named(source: &SourceFile) -> NamedSource<Text> {
-    NamedSource::new(
-        &source.name,
-        Text {
-            text: source.text.clone(),
-            origin: source.origin,
-        },
-    )
-}
-
 impl SourceCode for Text {
     fn read_span<'a>(
         &'a self,
@@ -119,45 +109,105 @@ impl SourceCode for Text {
     }
 }
 
-fn span(label: &Label) -> SourceSpan {
-    SourceSpan::new((label.span.start as usize).into(), label.span.len())
+/// A file's text as quoted in a snippet: characters that could drive the terminal are
+/// escaped (`\u{1b}`), and spans are moved to match. Tabs and line ends stay.
+struct Shown {
+    source: NamedSource<Text>,
+    /// `(offset just after an escaped character, bytes added up to there)`, ascending.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Shown {
+    fn new(file: &SourceFile) -> Shown {
+        let text = &file.text;
+        let mut shifts = Vec::new();
+        let mut shown = String::new();
+        let mut copied = 0;
+        for (i, c) in text.char_indices() {
+            let line_end = c == '\r' && text[i + 1..].starts_with('\n');
+            if !is_unsafe(c) || c == '\n' || c == '\t' || line_end {
+                continue;
+            }
+            shown.push_str(&text[copied..i]);
+            let escaped = escape(c.encode_utf8(&mut [0; 4])).into_owned();
+            let added = shifts.last().map_or(0, |&(_, a)| a) + escaped.len() - c.len_utf8();
+            shown.push_str(&escaped);
+            copied = i + c.len_utf8();
+            shifts.push((copied, added));
+        }
+        let shown = if shifts.is_empty() {
+            text.clone()
+        } else {
+            shown.push_str(&text[copied..]);
+            shown
+        };
+        Shown {
+            source: NamedSource::new(
+                &file.name,
+                Text {
+                    text: shown,
+                    origin: file.origin,
+                },
+            ),
+            shifts,
+        }
+    }
+
+    fn offset(&self, offset: usize) -> usize {
+        match self.shifts.partition_point(|&(at, _)| at <= offset) {
+            0 => offset,
+            i => offset + self.shifts[i - 1].1,
+        }
+    }
+
+    fn span(&self, label: &Label) -> SourceSpan {
+        let start = self.offset(label.span.start as usize);
+        let end = self.offset(label.span.end as usize);
+        SourceSpan::new(start.into(), end - start)
+    }
 }
 
 impl<'a> Report<'a> {
     fn new(d: &'a Diagnostic) -> Report<'a> {
         let mut labels = Vec::new();
         let mut related = Vec::new();
-        let mut source = None;
-        if let Some(primary) = &d.primary {
-            source = Some(named(&primary.source));
+        let primary_shown = d.primary.as_ref().map(|p| Shown::new(&p.source));
+        if let (Some(primary), Some(shown)) = (&d.primary, &primary_shown) {
             let text = (!primary.message.is_empty()).then(|| primary.message.clone());
-            labels.push(LabeledSpan::new_primary_with_span(text, span(primary)));
+            labels.push(LabeledSpan::new_primary_with_span(
+                text,
+                shown.span(primary),
+            ));
         }
         for label in &d.related {
             let same_file = d
                 .primary
                 .as_ref()
                 .is_some_and(|p| std::sync::Arc::ptr_eq(&p.source, &label.source));
-            if same_file {
+            if let (true, Some(shown)) = (same_file, &primary_shown) {
                 labels.push(LabeledSpan::new_with_span(
                     Some(label.message.clone()),
-                    span(label),
+                    shown.span(label),
                 ));
             } else {
+                let shown = Shown::new(&label.source);
                 let at = label.start();
                 related.push(Related {
                     message: format!(
                         "{} ({}:{}:{})",
                         label.message, label.source.name, at.line, at.column
                     ),
-                    source: named(&label.source),
-                    label: LabeledSpan::new_with_span(Some(label.message.clone()), span(label)),
+                    label: LabeledSpan::new_with_span(
+                        Some(label.message.clone()),
+                        shown.span(label),
+                    ),
+                    source: shown.source,
                 });
             }
         }
         Report {
             d,
-            source,
+            source: primary_shown.map(|s| s.source),
             labels,
             related,
         }

@@ -87,8 +87,12 @@ struct Collecting {
 pub fn build(options: &Options) -> Inventory {
     let mut inventory = Inventory::default();
     let project = Project::new(&options.project_root);
-    let inputs =
-        crate::run::walk::inputs(&options.paths, &options.files, &mut inventory.diagnostics);
+    let inputs = crate::run::walk::inputs(
+        &options.paths,
+        &options.files,
+        &project.root,
+        &mut inventory.diagnostics,
+    );
     let mut by_policy: BTreeMap<String, Collecting> = BTreeMap::new();
     for input in inputs {
         let source = match load::read_source(&input.path, &input.display, &options.limits) {

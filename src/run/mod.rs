@@ -120,11 +120,16 @@ struct Partial {
 
 pub fn run(options: &Options) -> Report {
     let mut report = Report::default();
-    let inputs = walk::inputs(&options.paths, &options.files, &mut report.diagnostics);
+    let project = Project::new(&options.project_root);
+    let inputs = walk::inputs(
+        &options.paths,
+        &options.files,
+        &project.root,
+        &mut report.diagnostics,
+    );
     if let Some(progress) = &options.progress {
         progress.total.store(inputs.len(), Ordering::Relaxed);
     }
-    let project = Project::new(&options.project_root);
     let cx = Context {
         project: &project,
         limits: &options.limits,
@@ -140,7 +145,7 @@ pub fn run(options: &Options) -> Report {
     let finder = memchr::memmem::Finder::new(b"TelemetryManifest");
     let (manifests, others): (Vec<_>, Vec<_>) = inputs
         .into_par_iter()
-        .partition(|i| std::fs::read(&i.path).is_ok_and(|b| finder.find(&b).is_some()));
+        .partition(|i| mentions_manifest(&i.path, &options.limits, &finder));
     let first: Vec<Partial> = manifests
         .par_iter()
         .map(|i| check_file(i, options, &cx, &cache, None))
@@ -201,6 +206,29 @@ pub fn run(options: &Options) -> Report {
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     diagnostic::sort(&mut report.diagnostics);
     report
+}
+
+/// Whether a file's text names `TelemetryManifest` — read only if it is a regular file
+/// within the size limit (the real read reports everything else).
+fn mentions_manifest(
+    path: &std::path::Path,
+    limits: &Limits,
+    finder: &memchr::memmem::Finder<'_>,
+) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() <= limits.max_file_size)
+    {
+        return false;
+    }
+    let mut bytes = Vec::new();
+    file.take(limits.max_file_size)
+        .read_to_end(&mut bytes)
+        .is_ok_and(|_| finder.find(&bytes).is_some())
 }
 
 /// Which policy a manifest uses: `--policy` (`forced`), else its own `policy:`, else the

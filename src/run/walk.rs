@@ -1,4 +1,10 @@
 //! Finding the files to check: paths given on the command line, directories walked.
+//!
+//! Walking never follows a symlink to a directory, so a link loop (`a/loop -> ..`) or a
+//! link to `/` cannot make a walk endless. A symlink to a file is checked like the file
+//! when its target lies inside the project root; one that is broken, loops, or leads out
+//! of the root is reported as `unreadable-file` — a pull request must not be able to make
+//! CI read and quote `/etc/passwd`.
 
 use crate::config::FileFilter;
 use crate::diagnostic::{Code, Diagnostic};
@@ -21,17 +27,18 @@ const SKIPPED_DIRS: [&str; 3] = ["target", "node_modules", "vendor"];
 
 /// Expand paths into files, sorted for deterministic output, with a diagnostic for each
 /// path or directory entry that cannot be read. Walked files pass through `filter`; files
-/// named explicitly are always checked.
+/// named explicitly are always checked. `root` is the project root symlinks must stay in.
 pub fn inputs(
     paths: &[PathBuf],
     filter: &FileFilter,
+    root: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Input> {
     let mut files = Vec::new();
     for path in paths {
         let display = project::normalize(path);
         if path.is_dir() {
-            walk_dir(path, filter, &mut files, problems);
+            walk_dir(path, filter, root, &mut files, problems);
         } else if path.exists() {
             files.push(Input {
                 path: path.clone(),
@@ -59,12 +66,13 @@ pub fn inputs(
 }
 
 fn walk_dir(
-    root: &Path,
+    dir: &Path,
     filter: &FileFilter,
+    root: &Path,
     files: &mut Vec<Input>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let walker = walkdir::WalkDir::new(root)
+    let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
@@ -80,15 +88,16 @@ fn walk_dir(
         match entry {
             Ok(entry) => {
                 let path = entry.path();
-                let wanted = entry.file_type().is_file()
-                    && (path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| EXTENSIONS.contains(&e))
-                        || is_iglu_schema(path))
+                let wanted = (path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| EXTENSIONS.contains(&e))
+                    || is_iglu_schema(path))
                     && entry.file_name() != crate::config::FILE_NAME
                     && filter.accepts(path);
-                if wanted {
+                let file = entry.file_type().is_file()
+                    || (entry.path_is_symlink() && wanted && linked_file(path, root, problems));
+                if wanted && file {
                     files.push(Input {
                         path: path.to_path_buf(),
                         display: project::normalize(path),
@@ -99,7 +108,7 @@ fn walk_dir(
             Err(error) => {
                 let display = error
                     .path()
-                    .map_or_else(|| project::normalize(root), project::normalize);
+                    .map_or_else(|| project::normalize(dir), project::normalize);
                 problems.push(Diagnostic::new(
                     Code::UnreadableFile,
                     display.clone(),
@@ -113,6 +122,26 @@ fn walk_dir(
             }
         }
     }
+}
+
+/// Whether a symlink met while walking leads to a file to check; a broken or looping link,
+/// or one leading out of the project root, is reported instead. Links to directories are
+/// not followed.
+fn linked_file(link: &Path, root: &Path, problems: &mut Vec<Diagnostic>) -> bool {
+    let display = project::normalize(link);
+    let target = std::fs::metadata(link).and_then(|m| Ok((m, link.canonicalize()?)));
+    let problem = match target {
+        Ok((metadata, _)) if metadata.is_dir() => return false,
+        Ok((_, canonical)) if canonical.starts_with(root) => return true,
+        Ok(_) => "it is a symlink leading outside the project root; not followed".to_owned(),
+        Err(error) => error.to_string(),
+    };
+    problems.push(Diagnostic::new(
+        Code::UnreadableFile,
+        display.clone(),
+        format!("cannot read `{display}`: {problem}"),
+    ));
+    false
 }
 
 /// A schema in an Iglu repository's layout, `VENDOR/NAME/jsonschema/MODEL-REVISION-ADDITION`

@@ -1,0 +1,22 @@
+//! Manifest loader: any bytes as a telemetry manifest → decode, parse, validate, read,
+//! and check against the embedded default policy.
+#![no_main]
+
+mod common;
+
+use consentlint::check;
+use consentlint::document::manifest::ManifestDoc;
+use consentlint::load::{self, Limits, schema_check::Format};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits::default();
+    let source = load::decode("fuzz-input/telemetry.yaml", data.to_vec());
+    let Ok(loaded) = load::load_document(source, Format::Manifest, &limits) else {
+        return;
+    };
+    let doc = ManifestDoc::read(&loaded.root);
+    common::with_context(&limits, |cx| {
+        check::check_manifest(&loaded.source, &doc, common::default_policy(), cx)
+    });
+});

@@ -1,0 +1,751 @@
+//! Hostile and broken input (issue 7): every case runs through the real binary in one
+//! project together with good files, and must give a clear diagnostic naming the file
+//! (with line:column where there is one), exit 2, no panic, bounded time and memory —
+//! and the good files' results must come out exactly as in a run of their own.
+//!
+//! Inputs are generated in a temporary directory at test time (the 200 MB file included),
+//! never committed. Each child process is watched: one that runs past [`HANG_LIMIT`] is
+//! killed and the test fails as "hung"; its peak memory is read from `wait4`. The bounds
+//! are generous on purpose — this is a hang and blow-up detector, not a benchmark.
+
+use serde_json::Value;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A run slower than this is a hang (debug build, shared 2-core machine).
+const HANG_LIMIT: Duration = Duration::from_secs(600);
+/// Peak resident memory allowed to any run, in KiB. The run over the hostile tree is held
+/// tighter: to its good files' own run plus 100 MB, so the 200 MB file cannot have been read.
+const MEMORY_LIMIT_KIB: i64 = 1024 * 1024;
+
+struct Outcome {
+    stdout: String,
+    stderr: String,
+    code: i32,
+    max_rss_kib: i64,
+}
+
+impl Outcome {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not a JSON report ({e}):\n{}", self.stdout))
+    }
+}
+
+/// Run the binary in `dir`, killing it if it hangs, and measure its peak memory.
+fn consentlint(dir: &Path, args: &[&str]) -> Outcome {
+    consentlint_within(dir, args, MEMORY_LIMIT_KIB)
+}
+
+// The child is reaped by `wait4` (which also reports its peak memory), not `Child::wait`.
+#[allow(clippy::zombie_processes)]
+fn consentlint_within(dir: &Path, args: &[&str], memory_limit_kib: i64) -> Outcome {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_consentlint"))
+        .current_dir(dir)
+        .args(args)
+        .env("CONSENTLINT_TODAY", "2026-11-23")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start consentlint");
+    let pipe = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            r.read_to_end(&mut bytes).expect("read child output");
+            String::from_utf8(bytes).expect("UTF-8 output")
+        })
+    };
+    let stdout = pipe(Box::new(child.stdout.take().unwrap()));
+    let stderr = pipe(Box::new(child.stderr.take().unwrap()));
+    let pid = child.id() as libc::pid_t;
+    let started = Instant::now();
+    let (status, usage) = loop {
+        let mut status = 0;
+        // SAFETY: `rusage` is plain data; `wait4` fills it for our own child.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let done = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        assert!(done >= 0, "wait4 failed");
+        if done == pid {
+            break (status, usage);
+        }
+        if started.elapsed() > HANG_LIMIT {
+            let _ = child.kill();
+            panic!("consentlint {args:?} hung: killed after {HANG_LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        libc::WIFEXITED(status),
+        "consentlint {args:?} died from a signal (status {status}): {}",
+        stderr.join().unwrap()
+    );
+    let outcome = Outcome {
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+        code: libc::WEXITSTATUS(status),
+        max_rss_kib: usage.ru_maxrss,
+    };
+    assert!(
+        !outcome.stderr.contains("panicked"),
+        "consentlint {args:?} panicked:\n{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.max_rss_kib < memory_limit_kib,
+        "consentlint {args:?} used {} KiB",
+        outcome.max_rss_kib
+    );
+    outcome
+}
+
+fn write(root: &Path, path: &str, bytes: impl AsRef<[u8]>) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+const MANIFEST_HEAD: &str = "kind: TelemetryManifest\napp: { id: hostile }\n";
+
+/// A manifest the embedded default policy accepts, and one with exactly one violation.
+fn write_good_files(root: &Path) {
+    let event = |name: &str, field: &str| {
+        format!(
+            "  - name: {name}\n    consent: required\n    purposes: [diagnostics]\n    fields:\n      - {{ name: os_version, type: device.os.version }}\n      - {field}\n"
+        )
+    };
+    let defaults = "defaults: { transport: https, regions: [us], retention_days: 28 }\nevents:\n";
+    write(
+        root,
+        "good/clean.telemetry.yaml",
+        format!(
+            "{MANIFEST_HEAD}{defaults}{}",
+            event("app_started", "{ name: app_version, type: app.version }")
+        ),
+    );
+    write(
+        root,
+        "good/violation.telemetry.yaml",
+        format!(
+            "{MANIFEST_HEAD}{defaults}{}",
+            event("signed_in", "{ name: owner_email, type: user.email }")
+        ),
+    );
+    // A manifest whose event schema pulls a definition from a sibling file (a plain
+    // definitions file, not a schema of its own): `$ref`s that stay inside the project
+    // keep working next to the hostile ones.
+    write(
+        root,
+        "good/schema.telemetry.yaml",
+        format!(
+            "{MANIFEST_HEAD}{defaults}  - name: crashed\n    consent: required\n    purposes: [diagnostics]\n    schema: crashed.schema.json\n"
+        ),
+    );
+    write(
+        root,
+        "good/crashed.schema.json",
+        r##"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "os": { "$ref": "common.schema.json#/$defs/os" },
+    "code": { "type": "integer", "x-data-type": "app.error.code" }
+  }
+}
+"##,
+    );
+    write(
+        root,
+        "good/common.schema.json",
+        r##"{
+  "$defs": { "os": { "type": "string", "x-data-type": "device.os.version" } }
+}
+"##,
+    );
+}
+
+/// A deterministic stream of bytes (xorshift), so the "random bytes" case is reproducible.
+fn random_bytes(len: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+fn schema_ref(target: &str) -> String {
+    format!(
+        r#"{{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {{ "x": {{ "$ref": "{target}" }} }}
+}}
+"#
+    )
+}
+
+fn manifest_with_schema(schema: &str) -> String {
+    format!(
+        "{MANIFEST_HEAD}defaults: {{ transport: https, regions: [us], retention_days: 28 }}\nevents:\n  - name: e\n    consent: required\n    purposes: [diagnostics]\n    schema: {schema}\n"
+    )
+}
+
+/// Every hostile case of the issue except the unreadable directory (see below) and the
+/// 100,000-event manifest (its own test: it must produce a result, not a diagnostic).
+fn write_hostile_files(root: &Path) {
+    // Billion laughs: nine levels of ten aliases each.
+    let mut bomb =
+        format!("{MANIFEST_HEAD}x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+        let refs = vec![format!("*{prev}"); 10].join(", ");
+        bomb.push_str(&format!("x-{name}: &{name} [{refs}]\n"));
+    }
+    bomb.push_str("events: []\n");
+    write(root, "hostile/alias-bomb.yaml", bomb);
+
+    let deep = 100_000;
+    write(
+        root,
+        "hostile/deep.yaml",
+        format!(
+            "{MANIFEST_HEAD}x: {}{}\n",
+            "[".repeat(deep),
+            "]".repeat(deep)
+        ),
+    );
+    write(root, "hostile/deep-block.yaml", {
+        let mut text = format!("{MANIFEST_HEAD}x:\n");
+        for depth in 1..deep {
+            text.push_str(&" ".repeat(depth.min(200)));
+            text.push_str("- \n");
+        }
+        text
+    });
+    write(
+        root,
+        "hostile/deep.json",
+        format!(
+            "{{\"kind\": \"TelemetryManifest\", \"x\": {}{}}}\n",
+            "[".repeat(deep),
+            "]".repeat(deep)
+        ),
+    );
+
+    // 200 MB: a valid head, then comment lines, written from one repeated buffer.
+    {
+        use std::io::Write;
+        let path = root.join("hostile/huge.yaml");
+        let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+        file.write_all(MANIFEST_HEAD.as_bytes()).unwrap();
+        let chunk =
+            "# padding padding padding padding padding padding padding padding\n".repeat(16 * 1024);
+        let mut written = 0;
+        while written < 200 * 1024 * 1024 {
+            file.write_all(chunk.as_bytes()).unwrap();
+            written += chunk.len();
+        }
+        file.flush().unwrap();
+    }
+
+    write(root, "hostile/empty.yaml", "");
+    write(root, "hostile/random.yaml", random_bytes(4096));
+    write(
+        root,
+        "hostile/latin1.yaml",
+        b"kind: TelemetryManifest\napp: { id: caf\xe9 }\n",
+    );
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in MANIFEST_HEAD.encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    write(root, "hostile/utf16.yaml", utf16);
+    write(
+        root,
+        "hostile/nul.yaml",
+        format!("{MANIFEST_HEAD}events:\n  - name: \"app\0started\"\n"),
+    );
+    write(
+        root,
+        "hostile/duplicate-key.yaml",
+        format!("{MANIFEST_HEAD}events: []\nevents: []\n"),
+    );
+    write(
+        root,
+        "hostile/tabs.yaml",
+        format!("{MANIFEST_HEAD}events:\n\t- name: app_started\n\t  consent: required\n"),
+    );
+    write(
+        root,
+        "hostile/multi-doc.yaml",
+        format!("{MANIFEST_HEAD}events: []\n---\n{MANIFEST_HEAD}events: []\n"),
+    );
+
+    // `$ref` to the network: must be refused without touching it.
+    write(
+        root,
+        "remote/telemetry.yaml",
+        manifest_with_schema("e.schema.json"),
+    );
+    write(
+        root,
+        "remote/e.schema.json",
+        schema_ref("https://schemas.example.com/device.json"),
+    );
+    // A `$ref` cycle through three files: each one is nothing but a reference to the next.
+    let bare_ref = |target: &str| {
+        format!(
+            "{{ \"$schema\": \"https://json-schema.org/draft/2020-12/schema\", \"$ref\": \"{target}\" }}\n"
+        )
+    };
+    write(
+        root,
+        "cycle/telemetry.yaml",
+        manifest_with_schema("a.schema.json"),
+    );
+    write(root, "cycle/a.schema.json", bare_ref("b.schema.json"));
+    write(root, "cycle/b.schema.json", bare_ref("c.schema.json"));
+    write(root, "cycle/c.schema.json", bare_ref("a.schema.json"));
+    // A `$ref` bomb: no cycle, but each definition refers twice to the next, 40 deep, so a
+    // naive walk visits 2^40 nodes.
+    let mut defs: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "\"d{i}\": {{ \"allOf\": [{{ \"$ref\": \"#/$defs/d{n}\" }}, {{ \"$ref\": \"#/$defs/d{n}\" }}] }}",
+                n = i + 1
+            )
+        })
+        .collect();
+    defs.push("\"d40\": { \"type\": \"string\", \"x-data-type\": \"app.version\" }".to_owned());
+    write(
+        root,
+        "ref-bomb/e.schema.json",
+        format!(
+            "{{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"x-consent\": \"required\",\n  \"$ref\": \"#/$defs/d0\",\n  \"$defs\": {{\n    {}\n  }}\n}}\n",
+            defs.join(",\n    ")
+        ),
+    );
+    // Leaving the project root: `schema:` and `$ref`, relative and absolute.
+    write(
+        root,
+        "escape/relative.telemetry.yaml",
+        manifest_with_schema("../../etc/passwd"),
+    );
+    write(
+        root,
+        "escape/absolute.telemetry.yaml",
+        manifest_with_schema("/etc/passwd"),
+    );
+    write(
+        root,
+        "escape/ref.telemetry.yaml",
+        manifest_with_schema("e.schema.json"),
+    );
+    write(
+        root,
+        "escape/e.schema.json",
+        schema_ref("../../../etc/passwd"),
+    );
+    write(
+        root,
+        "escape/abs.telemetry.yaml",
+        manifest_with_schema("abs.schema.json"),
+    );
+    write(root, "escape/abs.schema.json", schema_ref("/etc/passwd"));
+
+    // Symlinks: a directory loop (never followed), a file linking to itself, and a file
+    // linking out of the project.
+    std::fs::create_dir_all(root.join("links")).unwrap();
+    std::os::unix::fs::symlink("..", root.join("links/loop")).unwrap();
+    std::os::unix::fs::symlink("self.yaml", root.join("links/self.yaml")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", root.join("links/passwd.yaml")).unwrap();
+}
+
+/// `(file, line, column, code)` of every diagnostic in a JSON report.
+fn findings(report: &Value) -> Vec<(String, Option<u64>, Option<u64>, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64(),
+                d["column"].as_u64(),
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn diagnostics_under<'a>(report: &'a Value, dir: &str) -> Vec<&'a Value> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"].as_str().unwrap().starts_with(dir))
+        .collect()
+}
+
+#[test]
+fn every_hostile_input_is_reported_and_the_good_files_are_still_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_good_files(root);
+
+    let alone = consentlint(root, &["check", "good", "--format", "json"]);
+    let baseline = alone.max_rss_kib;
+    assert_eq!(alone.code, 1, "{}", alone.stdout);
+    let alone = alone.json();
+    assert_eq!(
+        findings(&alone),
+        [(
+            "good/violation.telemetry.yaml".to_owned(),
+            Some(10),
+            Some(36),
+            "denied-data".to_owned()
+        )]
+    );
+
+    write_hostile_files(root);
+    let all = consentlint_within(
+        root,
+        &["check", ".", "--format", "json"],
+        baseline + 100 * 1024,
+    );
+    assert_eq!(all.code, 2, "{}", all.stdout);
+    let report = all.json();
+
+    // The good files' results are exactly those of their own run.
+    assert_eq!(
+        diagnostics_under(&report, "good/"),
+        diagnostics_under(&alone, "good/")
+    );
+    assert_eq!(alone["summary"]["events"], 3);
+
+    // One line per diagnostic of the hostile files: file:line:column code — message.
+    let lines: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| !d["file"].as_str().unwrap().starts_with("good/"))
+        .map(|d| {
+            let at = match (d["line"].as_u64(), d["column"].as_u64()) {
+                (Some(l), Some(c)) => format!(":{l}:{c}"),
+                _ => String::new(),
+            };
+            format!(
+                "{}{at} {} — {}",
+                d["file"].as_str().unwrap(),
+                d["code"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("hostile_inputs", lines.join("\n"));
+
+    // Every hostile file is named by at least one diagnostic.
+    let named: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    for file in [
+        "hostile/alias-bomb.yaml",
+        "hostile/deep.yaml",
+        "hostile/deep-block.yaml",
+        "hostile/deep.json",
+        "hostile/huge.yaml",
+        "hostile/empty.yaml",
+        "hostile/random.yaml",
+        "hostile/latin1.yaml",
+        "hostile/utf16.yaml",
+        "hostile/nul.yaml",
+        "hostile/duplicate-key.yaml",
+        "hostile/tabs.yaml",
+        "hostile/multi-doc.yaml",
+        "remote/e.schema.json",
+        "cycle/a.schema.json",
+        "ref-bomb/e.schema.json",
+        "escape/relative.telemetry.yaml",
+        "escape/absolute.telemetry.yaml",
+        "escape/e.schema.json",
+        "escape/abs.schema.json",
+        "links/self.yaml",
+        "links/passwd.yaml",
+    ] {
+        assert!(
+            named.iter().any(|n| n == file),
+            "nothing reported for {file}"
+        );
+    }
+    // Nothing from outside the project was read and quoted.
+    assert!(!all.stdout.contains("root:"), "{}", all.stdout);
+}
+
+/// A manifest of 100,000 events completes with its result (no diagnostic: every field is
+/// allowed), within bounded memory.
+#[test]
+fn a_manifest_of_100_000_events_is_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = format!(
+        "{MANIFEST_HEAD}defaults: {{ transport: https, regions: [us], retention_days: 28 }}\nevents:\n"
+    );
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "  - name: event_{i}\n    consent: required\n    purposes: [diagnostics]\n    fields:\n      - {{ name: os_version, type: device.os.version }}\n"
+        ));
+    }
+    // One violation at the very end proves the whole file was checked.
+    text.push_str("  - name: last\n    consent: required\n    purposes: [diagnostics]\n    fields:\n      - { name: email, type: user.email }\n");
+    write(tmp.path(), "big/telemetry.yaml", text);
+    write_good_files(tmp.path());
+    // The tree of a 14 MB manifest costs a few hundred MB (spans for every node).
+    let out = consentlint_within(tmp.path(), &["check", ".", "--format", "json"], 1024 * 1024);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["summary"]["events"], 100_001 + 3);
+    let big: Vec<_> = findings(&report)
+        .into_iter()
+        .filter(|f| f.0.starts_with("big/"))
+        .collect();
+    assert_eq!(
+        big,
+        [(
+            "big/telemetry.yaml".to_owned(),
+            Some(500_009),
+            Some(30),
+            "denied-data".to_owned()
+        )]
+    );
+}
+
+fn is_root() -> bool {
+    // SAFETY: `geteuid` has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A directory the walk cannot enter is reported by name; the rest is still checked.
+#[test]
+fn a_directory_without_permission_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    if is_root() {
+        println!(
+            "skipped: running as root, where `chmod 000` does not deny reading; \
+             `a_directory_too_deep_to_open_is_reported` covers the same code path"
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    write_good_files(tmp.path());
+    write(tmp.path(), "locked/telemetry.yaml", MANIFEST_HEAD);
+    let locked = tmp.path().join("locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let out = consentlint(tmp.path(), &["check", ".", "--format", "json"]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    let report = out.json();
+    let locked: Vec<_> = diagnostics_under(&report, "locked");
+    assert_eq!(locked.len(), 1, "{locked:#?}");
+    assert_eq!(locked[0]["code"], "unreadable-file");
+    assert_eq!(
+        locked[0]["message"],
+        "cannot read `locked`: Permission denied (os error 13)"
+    );
+    assert_eq!(diagnostics_under(&report, "good/").len(), 1);
+}
+
+/// The same path for any user, root included: a directory nested so deep that its path
+/// is longer than the system allows (`ENAMETOOLONG`) cannot be opened by the walk.
+#[test]
+fn a_directory_too_deep_to_open_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_good_files(tmp.path());
+    // Built one level at a time from inside, as no single path may be that long.
+    let name = "d".repeat(200);
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "mkdir deep && cd deep && for i in $(seq 25); do mkdir {name} && cd -P {name} || exit 1; done"
+        ))
+        .current_dir(tmp.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = consentlint(tmp.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    let report = out.json();
+    let deep = diagnostics_under(&report, "deep/");
+    assert!(!deep.is_empty());
+    for d in &deep {
+        assert_eq!(d["code"], "unreadable-file");
+        let message = d["message"].as_str().unwrap();
+        assert!(message.starts_with("cannot read `deep/"), "{message}");
+        assert!(
+            message.ends_with("File name too long (os error 36)"),
+            "{message}"
+        );
+    }
+    assert_eq!(diagnostics_under(&report, "good/").len(), 1);
+}
+
+/// A manifest cannot drive the terminal or forge a GitHub workflow command: control
+/// characters it smuggles into names (through YAML escapes) or into the text a snippet
+/// quotes (raw bytes) come out as visible `\u{…}` escapes.
+#[test]
+fn quoted_input_cannot_inject_terminal_sequences_or_workflow_commands() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Escapes in names: ESC, BEL, line breaks before `::`, a right-to-left override.
+    write(
+        tmp.path(),
+        "inject/names.telemetry.yaml",
+        format!(
+            "{MANIFEST_HEAD}defaults: {{ transport: https, regions: [us], retention_days: 28 }}\nevents:\n  - name: \"evil\\e[2J\\e]0;pwned\\a\"\n    consent: required\n    purposes: [diagnostics]\n    fields:\n      - {{ name: \"x\\n::error file=forged.yaml,line=1::forged\", type: user.email }}\n      - {{ name: \"\\u202Egnp.exe\\r\\n::warning ::forged\", type: user.phone }}\n"
+        ),
+    );
+    // Raw control bytes in the text: a syntax error whose snippet quotes them.
+    write(
+        tmp.path(),
+        "inject/raw.telemetry.yaml",
+        format!("{MANIFEST_HEAD}events: [] # \x1b[31m red \u{9b}0m\n"),
+    );
+    let human = consentlint(tmp.path(), &["check", "inject", "--color", "never"]);
+    assert_eq!(human.code, 2, "{}", human.stdout);
+    let json = consentlint(tmp.path(), &["check", "inject", "--format", "json"]);
+    for (format, out) in [("human", &human.stdout), ("json", &json.stdout)] {
+        for c in out.chars() {
+            assert!(
+                !c.is_control() || c == '\n' || (c == '\t' && format == "human"),
+                "{format} output carries {c:?}:\n{out}"
+            );
+        }
+        assert!(!out.contains('\u{202e}'), "{format}: {out}");
+        assert!(
+            out.lines().all(|l| !l.trim_start().starts_with("::")),
+            "{format} output has a line starting with `::`:\n{out}"
+        );
+    }
+    insta::assert_snapshot!("injection_human", human.stdout);
+    // The GitHub renderer: one workflow command per finding, none forged.
+    let github = consentlint(tmp.path(), &["check", "inject", "--format", "github"]);
+    let lines: Vec<&str> = github.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", github.stdout);
+    for line in &lines[..3] {
+        assert!(line.starts_with("::error file=inject/"), "{line}");
+        assert!(!line.chars().any(diagnostic_unsafe), "{line:?}");
+    }
+    assert!(lines[3].starts_with("2 files checked"), "{}", lines[3]);
+    let report = json.json();
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert_eq!(
+        diagnostics[0]["event"],
+        "evil\\u{1b}[2J\\u{1b}]0;pwned\\u{7}"
+    );
+    assert_eq!(
+        diagnostics[0]["field"],
+        "x\\u{a}::error file=forged.yaml,line=1::forged"
+    );
+    assert_eq!(
+        diagnostics[1]["field"],
+        "\\u{202e}gnp.exe\\u{d}\\u{a}::warning ::forged"
+    );
+}
+
+fn diagnostic_unsafe(c: char) -> bool {
+    consentlint::diagnostic::is_unsafe(c)
+}
+
+/// The budgets under `limits:` in `consentlint.yaml` are the ones applied.
+#[test]
+fn config_limits_are_honoured() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_good_files(tmp.path());
+    write(
+        tmp.path(),
+        "small/nested.yaml",
+        "x: [[[[[[[[[[1]]]]]]]]]]\n",
+    );
+    write(
+        tmp.path(),
+        "small/aliases.yaml",
+        "x: &a [1]\ny: [*a, *a, *a, *a, *a, *a]\n",
+    );
+    write(
+        tmp.path(),
+        "small/big.yaml",
+        format!("{MANIFEST_HEAD}events: []\n# {}\n", "x".repeat(2000)),
+    );
+    // Within the default budgets: two YAML files that are not consentlint documents
+    // (skipped) and an empty manifest.
+    let defaults = consentlint(tmp.path(), &["check", "small", "--format", "json"]);
+    assert_eq!(defaults.code, 0, "{}", defaults.stdout);
+
+    write(
+        tmp.path(),
+        "consentlint.yaml",
+        "limits: { max_file_size: 1000, max_depth: 8, max_aliases: 5 }\n",
+    );
+    let out = consentlint(tmp.path(), &["check", "small", "--format", "json"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    let report = out.json();
+    let got: Vec<(String, String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = |file: &str, code: &str, message: &str| {
+        (file.to_owned(), code.to_owned(), message.to_owned())
+    };
+    assert_eq!(
+        got,
+        [
+            expected(
+                "small/aliases.yaml",
+                "resource-limit",
+                "`small/aliases.yaml` expands YAML aliases beyond the budget (an alias bomb?)"
+            ),
+            expected(
+                "small/big.yaml",
+                "input-too-large",
+                "`small/big.yaml` is 2059 bytes, over the limit of 1000 bytes"
+            ),
+            expected(
+                "small/nested.yaml",
+                "resource-limit",
+                "`small/nested.yaml` nests deeper than 8 levels"
+            ),
+        ]
+    );
+    // `--max-file-size` overrides the config.
+    let flag = consentlint(
+        tmp.path(),
+        &["check", "small/big.yaml", "--max-file-size", "4000"],
+    );
+    assert_eq!(flag.code, 0, "{}", flag.stdout);
+
+    // The `$ref` budget: the good schema visits 4 subschemas.
+    write(
+        tmp.path(),
+        "consentlint.yaml",
+        "limits: { max_schema_visits: 3 }\n",
+    );
+    let out = consentlint(tmp.path(), &["check", "good", "--format", "json"]);
+    let report = out.json();
+    let codes: Vec<_> = findings(&report).into_iter().map(|f| (f.0, f.3)).collect();
+    assert!(
+        codes.contains(&(
+            "good/crashed.schema.json".to_owned(),
+            "resource-limit".to_owned()
+        )),
+        "{codes:?}"
+    );
+}
