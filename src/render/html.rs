@@ -2,8 +2,10 @@
 //! --format html`: one file, inline stylesheet, no script, no external resource, so it can
 //! be attached to a review or archived as it is.
 
-/// Escape text for HTML element content and attribute values.
+/// Escape text for HTML (and XML: the JUnit report uses it too) element content and
+/// attribute values. Characters XML 1.0 cannot carry are written as `\u{..}`.
 pub fn escape(text: &str) -> String {
+    use std::fmt::Write as _;
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -12,6 +14,10 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             c => out.push(c),
         }
     }

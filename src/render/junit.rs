@@ -6,6 +6,7 @@
 //! `<system-out>`. Text is XML-escaped, and characters XML 1.0 cannot carry are written as
 //! `\u{..}`.
 
+use super::html::escape;
 use super::{Input, location};
 use crate::diagnostic::{Category, Diagnostic};
 use std::collections::BTreeMap;
@@ -108,26 +109,6 @@ fn detail(d: &Diagnostic) -> String {
     text
 }
 
-/// Escape text for XML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::escape;
@@ -136,7 +117,7 @@ mod tests {
     fn escapes_markup_and_characters_xml_cannot_carry() {
         assert_eq!(
             escape("<a href=\"x\">&'\u{1b}[31m\u{0}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\\u{1b}[31m\\u{0}"
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\\u{1b}[31m\\u{0}"
         );
     }
 }
