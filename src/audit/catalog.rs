@@ -209,12 +209,8 @@ impl EventSpec {
         options: &Options,
         problems: &mut Vec<Diagnostic>,
     ) -> EventSpec {
-        let default_identification = doc
-            .defaults
-            .identification
-            .as_ref()
-            .and_then(|i| Identification::parse(&i.value))
-            .unwrap_or(policy.defaults.identification);
+        let default_identification =
+            crate::check::manifest_identification(doc).unwrap_or(policy.defaults.identification);
         let mut spec = EventSpec {
             name: event.name.value.clone(),
             manifest: Arc::clone(manifest),

@@ -45,6 +45,15 @@ pub struct FileOutcome {
     pub suppressions: Vec<Suppression>,
 }
 
+/// The identification a manifest's `defaults:` gives its fields, if it sets one (the
+/// policy's default applies otherwise).
+pub fn manifest_identification(doc: &ManifestDoc) -> Option<Identification> {
+    doc.defaults
+        .identification
+        .as_ref()
+        .and_then(|i| Identification::parse(&i.value))
+}
+
 /// One inline suppression, for `check --list-suppressions`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suppression {
@@ -161,11 +170,7 @@ fn check_event(
             .map(|c| Label::new(source, c.span, format!("event collected at `{}`", c.value))),
         purposes: event.purposes.iter().map(|p| p.value.as_str()).collect(),
         retention_days: settings.retention_days.as_ref().map(|r| r.value),
-        default_identification: doc
-            .defaults
-            .identification
-            .as_ref()
-            .and_then(|i| Identification::parse(&i.value)),
+        default_identification: manifest_identification(doc),
     };
     let mut fields: Vec<FieldSite> = event
         .fields

@@ -238,12 +238,8 @@ fn collect(
             .as_ref()
             .or(doc.defaults.retention_days.as_ref())
             .map(|r| r.value);
-        let default_identification = doc
-            .defaults
-            .identification
-            .as_ref()
-            .and_then(|i| Identification::parse(&i.value))
-            .unwrap_or(policy.defaults.identification);
+        let default_identification =
+            crate::check::manifest_identification(doc).unwrap_or(policy.defaults.identification);
         for (data_type, identification) in fields {
             let Some(ty) = data_type.as_deref().and_then(|t| policy.taxonomy.get(t)) else {
                 c.unclassified += 1;
