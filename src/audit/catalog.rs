@@ -103,6 +103,8 @@ pub struct EventSpec {
     pub properties: NameSet,
     pub sensitive: Vec<Sensitive>,
     pub validator: Option<jsonschema::Validator>,
+    /// The same schema compiled for payloads validated on the scanned line.
+    pub raw_validator: Option<jsonschema::Validator<super::raw::Raw>>,
 }
 
 #[derive(Default)]
@@ -221,6 +223,7 @@ impl EventSpec {
             properties: NameSet::default(),
             sensitive: Vec::new(),
             validator: None,
+            raw_validator: None,
         };
         let manifest_name = manifest.name.clone();
         let mut declare = |name: &str,
@@ -288,7 +291,14 @@ impl EventSpec {
                         );
                     }
                     match jsonschema::validator_for(&json) {
-                        Ok(validator) => spec.validator = Some(validator),
+                        Ok(validator) => {
+                            spec.validator = Some(validator);
+                            // Compiled the same way; if it could not be, payloads are
+                            // validated on their `Value` only.
+                            spec.raw_validator = jsonschema::options_for::<super::raw::Raw>()
+                                .build(&json)
+                                .ok();
+                        }
                         Err(error) => problems.push(
                             Diagnostic::at(Code::InvalidEventSchema, &source, Span::new(0, 1), format!("cannot compile the schema of event `{}` to validate payloads: {error}", event.name.value))
                                 .with_help("`consentlint check` on the manifest reports what is wrong with the schema"),

@@ -9,9 +9,9 @@
 use super::Audit;
 use super::catalog::{EventSpec, Step};
 use super::excerpt::LineView;
-use super::pii;
 use super::scan::{self, Kind, Members};
 use super::tally::Tally;
+use super::{pii, raw};
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::source::Span;
 use crate::suggest;
@@ -55,18 +55,20 @@ impl Site<'_> {
     }
 }
 
+/// Audit one line; `scratch` is the scanner's buffers, reused from line to line.
 pub fn audit_line<'a>(
     cx: &'a Audit,
     file: &'a str,
     number: usize,
     raw: &'a [u8],
     tally: &mut Tally,
+    scratch: &mut scan::Scratch,
 ) {
-    if raw.iter().all(u8::is_ascii_whitespace) {
+    if let Some(name) = scan::scan(raw, scratch).and_then(|members| clean(cx, &members)) {
+        tally.event(&name);
         return;
     }
-    if let Some(name) = scan::scan(raw).and_then(|members| clean(cx, &members)) {
-        tally.event(&name);
+    if raw.iter().all(u8::is_ascii_whitespace) {
         return;
     }
     audit_exact(cx, file, number, raw, tally);
@@ -127,21 +129,19 @@ fn audit_exact<'a>(cx: &'a Audit, file: &'a str, number: usize, raw: &'a [u8], t
 /// schema, are parsed). `None` is "not sure it is clean": the line is then audited the
 /// full way, which reports whatever there is, so this never changes a verdict.
 fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
-    let (event_key, _) = cx
+    let (event_key, name) = cx
         .event_fields
         .iter()
-        .find(|(f, _)| line.get(None, f).is_some())?;
-    let (_, name) = line.get(None, event_key)?;
+        .find_map(|(f, _)| Some((f, line.get(None, f)?.1)))?;
     let name = line.string(name)?;
     let spec = cx.catalog.events.get(&*name)?;
     // As `audit_record` does, the payload field is looked for once the name is taken out.
     let payload_field = cx
         .payload_fields
         .iter()
-        .find(|(f, _)| f != event_key && line.get(None, f).is_some());
+        .find_map(|(f, _)| line.get(None, f).filter(|_| f != event_key));
     let (parent, flat) = match payload_field {
-        Some((field, _)) => {
-            let (index, payload) = line.get(None, field)?;
+        Some((index, payload)) => {
             if payload.kind != Kind::Object {
                 return None;
             }
@@ -149,29 +149,46 @@ fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
         }
         None => (None, Some(event_key.as_str())),
     };
-    let payload = || line.of(parent).filter(|(_, m)| Some(&*m.key) != flat);
+    let payload = || {
+        line.of(parent)
+            .filter(move |(_, m)| Some(line.key(m)) != flat)
+    };
     if let Some(state) = &cx.consent_state
         && let (Some(level), Some(allowed)) = (spec.level, spec.policy.level(state))
         && level > allowed
     {
         return None;
     }
-    if payload().any(|(_, m)| !spec.properties.contains(&*m.key)) {
+    if payload().any(|(_, m)| !spec.properties.contains(line.key(m))) {
         return None;
     }
-    // The whole payload is needed to validate it, and to walk a `*` path.
-    let needs_all = spec.validator.is_some()
+    // A payload object on the tape is validated there, unless a repeated key would make
+    // the tape read differently from the `Value`.
+    let validated_on_tape = match (&spec.raw_validator, parent) {
+        (Some(validator), Some(index)) if raw::without_repeated_keys(line, index) => {
+            if !validator.is_valid(raw::RawNode::At(*line, index)) {
+                return None;
+            }
+            true
+        }
+        _ => spec.validator.is_none(),
+    };
+    // Otherwise the whole payload is needed to validate it; and to walk a `*` path.
+    let needs_all = !validated_on_tape
         || spec
             .sensitive
             .iter()
             .any(|s| !matches!(s.path.first(), Some(Step::Key(_))));
     if needs_all {
         let whole = match parent {
-            Some(index) => serde_json::from_str(line.raw(&line.members[index])).ok()?,
+            Some(index) => serde_json::from_str(line.raw(line.at(index))).ok()?,
             None => {
                 let mut map = Map::new();
                 for (_, m) in payload() {
-                    map.insert(m.key.to_string(), serde_json::from_str(line.raw(m)).ok()?);
+                    map.insert(
+                        line.key(m).to_owned(),
+                        serde_json::from_str(line.raw(m)).ok()?,
+                    );
                 }
                 Value::Object(map)
             }
@@ -180,14 +197,14 @@ fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
         for sensitive in &spec.sensitive {
             pii_at(&whole, &sensitive.path, &mut stack, &mut found);
         }
-        let valid = spec.validator.as_ref().is_none_or(|v| v.is_valid(&whole));
+        let valid = validated_on_tape || spec.validator.as_ref().is_none_or(|v| v.is_valid(&whole));
         return (found.is_empty() && valid).then_some(name);
     }
     for sensitive in &spec.sensitive {
         let Some((Step::Key(key), rest)) = sensitive.path.split_first() else {
             return None;
         };
-        let Some((_, member)) = payload().filter(|(_, m)| m.key == *key).last() else {
+        let Some((_, member)) = payload().filter(|(_, m)| line.key(m) == key).last() else {
             continue;
         };
         if let (Kind::String { escaped: false }, []) = (member.kind, rest) {
@@ -600,7 +617,7 @@ fn pii_below<'v>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::audit::{Options, catalog::Catalog, with_pointers};
 
@@ -683,15 +700,16 @@ events:
             let mut exact = Tally::new(5);
             audit_exact(&cx, "p", 1, line.as_bytes(), &mut exact);
             assert!(exact.diagnostics.is_empty(), "{line}");
-            let members = scan::scan(line.as_bytes()).expect("scanned");
+            let mut scratch = scan::Scratch::default();
+            let members = scan::scan(line.as_bytes(), &mut scratch).expect("scanned");
             assert!(clean(&cx, &members).is_some(), "{line}");
         }
     }
 
     /// A small deterministic generator (no dependency needed for this).
-    struct Rng(u64);
+    pub(in crate::audit) struct Rng(pub u64);
     impl Rng {
-        fn below(&mut self, n: usize) -> usize {
+        pub fn below(&mut self, n: usize) -> usize {
             self.0 ^= self.0 << 13;
             self.0 ^= self.0 >> 7;
             self.0 ^= self.0 << 17;
@@ -795,11 +813,12 @@ events:
         for state in [None, Some("required")] {
             let cx = audit(dir.path(), state, 3);
             let (mut fast, mut full) = (0, 0);
+            let mut scratch = scan::Scratch::default();
             for _ in 0..30_000 {
                 let text = line(&mut rng);
                 let mut exact = Tally::new(5);
                 audit_exact(&cx, "p", 1, text.as_bytes(), &mut exact);
-                match scan::scan(text.as_bytes()).and_then(|m| clean(&cx, &m)) {
+                match scan::scan(text.as_bytes(), &mut scratch).and_then(|m| clean(&cx, &m)) {
                     Some(name) => {
                         fast += 1;
                         assert!(
