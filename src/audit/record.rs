@@ -149,17 +149,14 @@ fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
         }
         None => (None, Some(event_key.as_str())),
     };
-    let payload = || {
+    let payload = move || {
         line.of(parent)
-            .filter(move |(_, m)| Some(line.key(m)) != flat)
+            .filter(move |(_, m)| flat.is_none_or(|flat| line.key(m) != flat))
     };
     if let Some(state) = &cx.consent_state
         && let (Some(level), Some(allowed)) = (spec.level, spec.policy.level(state))
         && level > allowed
     {
-        return None;
-    }
-    if payload().any(|(_, m)| !spec.properties.contains(line.key(m))) {
         return None;
     }
     // A payload object on the tape is validated there, unless a repeated key would make
@@ -179,6 +176,19 @@ fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
             .sensitive
             .iter()
             .any(|s| !matches!(s.path.first(), Some(Step::Key(_))));
+    for (_, member) in payload() {
+        let key = line.key(member);
+        let sensitive = spec.properties.get(key)?;
+        if needs_all {
+            continue;
+        }
+        // Each of a repeated key's values is checked, where only the last counts: stricter.
+        for &s in sensitive {
+            if !free_of_pii(line, member, key, &spec.sensitive[s].path[1..]) {
+                return None;
+            }
+        }
+    }
     if needs_all {
         let whole = match parent {
             Some(index) => serde_json::from_str(line.raw(line.at(index))).ok()?,
@@ -200,28 +210,22 @@ fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
         let valid = validated_on_tape || spec.validator.as_ref().is_none_or(|v| v.is_valid(&whole));
         return (found.is_empty() && valid).then_some(name);
     }
-    for sensitive in &spec.sensitive {
-        let Some((Step::Key(key), rest)) = sensitive.path.split_first() else {
-            return None;
-        };
-        let Some((_, member)) = payload().filter(|(_, m)| line.key(m) == key).last() else {
-            continue;
-        };
-        if let (Kind::String { escaped: false }, []) = (member.kind, rest) {
-            let text = line.raw(member);
-            if pii::detect(&text[1..text.len() - 1]).is_some() {
-                return None;
-            }
-            continue;
-        }
-        let value: Value = serde_json::from_str(line.raw(member)).ok()?;
-        let (mut stack, mut found) = (vec![Seg::Key(key)], Vec::new());
-        pii_at(&value, rest, &mut stack, &mut found);
-        if !found.is_empty() {
-            return None;
-        }
-    }
     Some(name)
+}
+
+/// Whether nothing at `path` below the payload member `member` (under `key`) looks like a
+/// raw identifier. A plain string is tested where it lies; anything else is parsed.
+fn free_of_pii(line: &Members<'_>, member: &scan::Member, key: &str, path: &[Step]) -> bool {
+    if let (Kind::String { escaped: false }, []) = (member.kind, path) {
+        let text = line.raw(member);
+        return pii::detect(&text[1..text.len() - 1]).is_none();
+    }
+    let Ok(value) = serde_json::from_str::<Value>(line.raw(member)) else {
+        return false;
+    };
+    let (mut stack, mut found) = (vec![Seg::Key(key)], Vec::new());
+    pii_at(&value, path, &mut stack, &mut found);
+    found.is_empty()
 }
 
 /// serde_json's message without its position (the diagnostic has one).
@@ -325,7 +329,7 @@ fn audit_record<'a>(
     };
     consent_state(cx, site, spec, tally);
     for key in payload.keys() {
-        if !spec.properties.contains(key) {
+        if !spec.properties.contains_key(key) {
             undeclared_field(site, spec, prefix, key, tally);
         }
     }
@@ -479,7 +483,7 @@ fn undeclared_field(
         return;
     }
     let pointer = format!("{prefix}/{}", escape(key));
-    let mut declared: Vec<&str> = spec.properties.iter().map(String::as_str).collect();
+    let mut declared: Vec<&str> = spec.properties.keys().map(String::as_str).collect();
     declared.sort_unstable();
     let hint = suggest::hint(key, declared.iter().copied());
     let help = format!(
