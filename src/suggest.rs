@@ -6,13 +6,19 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let wrong_lower = wrong.to_ascii_lowercase();
+    let wrong_chars = wrong_lower.chars().count();
     candidates
         .into_iter()
         .filter_map(|candidate| {
-            let distance = strsim::damerau_levenshtein(&wrong_lower, candidate);
             let budget = (candidate.len().max(wrong.len()) / 3).max(1);
             // A truncated name (`device.serial` for `device.serial_number`) is a typo too.
             let truncated = wrong_lower.len() >= 4 && candidate.starts_with(&wrong_lower);
+            // Each edit changes the length by at most one character, so a length gap wider
+            // than the budget rules a candidate out without the (allocating) distance.
+            if !truncated && candidate.chars().count().abs_diff(wrong_chars) > budget {
+                return None;
+            }
+            let distance = strsim::damerau_levenshtein(&wrong_lower, candidate);
             (distance <= budget || truncated).then_some((distance, candidate))
         })
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
@@ -32,6 +38,29 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The length pre-filter never changes the answer: compare with the plain search.
+        #[test]
+        fn the_length_filter_changes_no_suggestion(
+            wrong in "[a-eé_.]{0,12}",
+            candidates in prop::collection::vec("[a-eé_.]{0,14}", 0..12),
+        ) {
+            let wrong_lower = wrong.to_ascii_lowercase();
+            let plain = candidates
+                .iter()
+                .filter_map(|candidate| {
+                    let distance = strsim::damerau_levenshtein(&wrong_lower, candidate);
+                    let budget = (candidate.len().max(wrong.len()) / 3).max(1);
+                    let truncated = wrong_lower.len() >= 4 && candidate.starts_with(&wrong_lower);
+                    (distance <= budget || truncated).then_some((distance, candidate.as_str()))
+                })
+                .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+                .map(|(_, candidate)| candidate);
+            prop_assert_eq!(did_you_mean(&wrong, candidates.iter().map(String::as_str)), plain);
+        }
+    }
 
     #[test]
     fn suggests_close_names_only() {
