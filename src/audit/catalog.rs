@@ -17,40 +17,12 @@ use crate::project::Project;
 use crate::run::{self, walk};
 use crate::source::{SourceFile, Span};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-/// The hash of the catalog's name sets, looked up for every payload line (SipHash was a
-/// tenth of the audit's time): eight bytes a step, multiplied in (as rustc's `FxHasher`).
-/// A keyed hash is not needed: the sets are built from the manifests and only looked up
-/// with payload names, never filled from the payloads, so colliding names cannot slow them
-/// down.
-#[derive(Default)]
-pub struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            self.0 = (self.0 ^ word).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.0 = (self.0 ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        // The product's high bits are the well-mixed ones; the table indexes by the low ones.
-        self.0.rotate_left(26)
-    }
-}
-
-pub type NameMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
+/// The catalog's name maps, looked up for every payload line (SipHash was a tenth of the
+/// audit's time), use foldhash: they are built from the manifests and only looked up with
+/// payload names, never filled from the payloads, so no input can make them collide.
+pub type NameMap<V> = foldhash::HashMap<String, V>;
 
 /// One step of a declared field path into a payload.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -425,6 +425,17 @@ mod tests {
         }
     }
 
+    /// jsonschema's own check of a representation's contract (types, numbers, strings,
+    /// equality, node identity), on its document encoded as a payload.
+    #[test]
+    fn the_tape_honours_the_representation_contract() {
+        let document = jsonschema::json::conformance::document();
+        let line = format!("{{\"payload\": {document}}}");
+        let mut scratch = Scratch::default();
+        let members = scan(line.as_bytes(), &mut scratch).unwrap();
+        jsonschema::json::conformance::assert_conformance::<Raw>(&RawNode::At(members, 0));
+    }
+
     #[test]
     fn repeated_keys_are_found_at_any_depth() {
         let mut scratch = Scratch::default();
