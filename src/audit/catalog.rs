@@ -16,36 +16,13 @@ use crate::policy::{self, Identification, LevelIdx, Policy};
 use crate::project::Project;
 use crate::run::{self, walk};
 use crate::source::{SourceFile, Span};
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
 use std::sync::Arc;
 
-/// FNV-1a, for the catalog's name sets. They are looked up once or more for every payload
-/// line, where SipHash was a tenth of the audit's time. A keyed hash is not needed: the
-/// sets are built from the manifests and only looked up with payload names, never filled
-/// from the payloads, so colliding names cannot slow them down.
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub type NameMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
-pub type NameSet = HashSet<String, BuildHasherDefault<Fnv>>;
+/// The catalog's name maps, looked up for every payload line (SipHash was a tenth of the
+/// audit's time), use foldhash: they are built from the manifests and only looked up with
+/// payload names, never filled from the payloads, so no input can make them collide.
+pub type NameMap<V> = foldhash::HashMap<String, V>;
 
 /// One step of a declared field path into a payload.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,10 +76,13 @@ pub struct EventSpec {
     pub policy: Arc<Policy>,
     pub level: Option<LevelIdx>,
     pub consent: Option<Sp<String>>,
-    /// Top-level property names the event declares (fields and schema properties).
-    pub properties: NameSet,
+    /// Top-level property names the event declares (fields and schema properties), each
+    /// with the indices in `sensitive` of the fields whose path starts with it.
+    pub properties: NameMap<Vec<usize>>,
     pub sensitive: Vec<Sensitive>,
     pub validator: Option<jsonschema::Validator>,
+    /// The same schema compiled for payloads validated on the scanned line.
+    pub raw_validator: Option<jsonschema::Validator<super::raw::Raw>>,
 }
 
 #[derive(Default)]
@@ -218,9 +198,10 @@ impl EventSpec {
             policy: Arc::clone(policy),
             level: event.consent.as_ref().and_then(|c| policy.level(&c.value)),
             consent: event.consent.clone(),
-            properties: NameSet::default(),
+            properties: NameMap::default(),
             sensitive: Vec::new(),
             validator: None,
+            raw_validator: None,
         };
         let manifest_name = manifest.name.clone();
         let mut declare = |name: &str,
@@ -233,18 +214,26 @@ impl EventSpec {
             } else {
                 name.split(['.', '[']).next().unwrap_or(name)
             };
-            spec.properties.insert(top.to_owned());
+            spec.properties.entry(top.to_owned()).or_default();
             let level = identification
                 .and_then(|i| Identification::parse(&i.value))
                 .unwrap_or(default_identification);
             if level <= Identification::Pseudonymized {
+                let path = if source.name == manifest_name {
+                    vec![Step::Key(name.to_owned())]
+                } else {
+                    steps(name)
+                };
+                if let Some(Step::Key(first)) = path.first() {
+                    let index = spec.sensitive.len();
+                    spec.properties
+                        .entry(first.clone())
+                        .or_default()
+                        .push(index);
+                }
                 spec.sensitive.push(Sensitive {
                     name: name.to_owned(),
-                    path: if source.name == manifest_name {
-                        vec![Step::Key(name.to_owned())]
-                    } else {
-                        steps(name)
-                    },
+                    path,
                     identification: level,
                     source: Arc::clone(source),
                     span: identification.map_or(name_span, |i| i.span),
@@ -288,7 +277,14 @@ impl EventSpec {
                         );
                     }
                     match jsonschema::validator_for(&json) {
-                        Ok(validator) => spec.validator = Some(validator),
+                        Ok(validator) => {
+                            spec.validator = Some(validator);
+                            // Compiled the same way; if it could not be, payloads are
+                            // validated on their `Value` only.
+                            spec.raw_validator = jsonschema::options_for::<super::raw::Raw>()
+                                .build(&json)
+                                .ok();
+                        }
                         Err(error) => problems.push(
                             Diagnostic::at(Code::InvalidEventSchema, &source, Span::new(0, 1), format!("cannot compile the schema of event `{}` to validate payloads: {error}", event.name.value))
                                 .with_help("`consentlint check` on the manifest reports what is wrong with the schema"),

@@ -13,6 +13,7 @@
 mod catalog;
 mod excerpt;
 pub mod pii;
+mod raw;
 mod record;
 mod scan;
 pub mod stream;
@@ -176,13 +177,14 @@ fn audit_stream(
     tally: &mut Tally,
 ) {
     let mut lines = Lines::new(reader, max_line_length);
+    let mut scratch = scan::Scratch::default();
     loop {
         match lines.next_line() {
             Ok(None) => break,
             Ok(Some((number, Line::Text(text)))) => {
                 tally.lines += 1;
                 tally.bytes += text.len() as u64 + 1;
-                record::audit_line(cx, display, number, text, tally);
+                record::audit_line(cx, display, number, text, tally, &mut scratch);
             }
             Ok(Some((number, Line::TooLong { length }))) => {
                 tally.lines += 1;

@@ -33,6 +33,20 @@ impl Pii {
 
 /// What `value` looks like, if it holds a raw identifier or personal data.
 pub fn detect(value: &str) -> Option<Pii> {
+    // Hashes and random ids — most pseudonymous values — are one run of letters and digits:
+    // no `@` (email), `.` (IPv4), `:` (IPv6, URL), `-` (GUID), nor a phone number's `+`,
+    // separators or all-digit body with them. Such a value is none of the kinds below.
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return None;
+    }
+    detect_any(value)
+}
+
+/// [`detect`] without the shortcut.
+fn detect_any(value: &str) -> Option<Pii> {
     // A phone number is often written with spaces, so it is tried on the whole value first.
     if is_phone(value.trim()) {
         return Some(Pii::Phone);
@@ -202,6 +216,19 @@ mod tests {
             "",
         ] {
             assert_eq!(detect(value), None, "{value}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Values of one run of letters, digits and `_` are never anything, so [`detect`]
+        /// skips the matchers for them: checked on such values, long and short, digits
+        /// only (phone-like lengths) and mixed (hex ids).
+        #[test]
+        fn a_run_of_letters_and_digits_is_nothing_the_matchers_would_find(
+            value in "[0-9]{0,20}|[0-9a-fA-F_]{0,70}|[a-zA-Z0-9_]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(detect_any(&value), None);
+            proptest::prop_assert_eq!(detect(&value), None);
         }
     }
 

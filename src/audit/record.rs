@@ -9,9 +9,9 @@
 use super::Audit;
 use super::catalog::{EventSpec, Step};
 use super::excerpt::LineView;
-use super::pii;
 use super::scan::{self, Kind, Members};
 use super::tally::Tally;
+use super::{pii, raw};
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::source::Span;
 use crate::suggest;
@@ -55,18 +55,20 @@ impl Site<'_> {
     }
 }
 
+/// Audit one line; `scratch` is the scanner's buffers, reused from line to line.
 pub fn audit_line<'a>(
     cx: &'a Audit,
     file: &'a str,
     number: usize,
     raw: &'a [u8],
     tally: &mut Tally,
+    scratch: &mut scan::Scratch,
 ) {
-    if raw.iter().all(u8::is_ascii_whitespace) {
+    if let Some(name) = scan::scan(raw, scratch).and_then(|members| clean(cx, &members)) {
+        tally.event(&name);
         return;
     }
-    if let Some(name) = scan::scan(raw).and_then(|members| clean(cx, &members)) {
-        tally.event(&name);
+    if raw.iter().all(u8::is_ascii_whitespace) {
         return;
     }
     audit_exact(cx, file, number, raw, tally);
@@ -127,21 +129,19 @@ fn audit_exact<'a>(cx: &'a Audit, file: &'a str, number: usize, raw: &'a [u8], t
 /// schema, are parsed). `None` is "not sure it is clean": the line is then audited the
 /// full way, which reports whatever there is, so this never changes a verdict.
 fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
-    let (event_key, _) = cx
+    let (event_key, name) = cx
         .event_fields
         .iter()
-        .find(|(f, _)| line.get(None, f).is_some())?;
-    let (_, name) = line.get(None, event_key)?;
+        .find_map(|(f, _)| Some((f, line.get(None, f)?.1)))?;
     let name = line.string(name)?;
     let spec = cx.catalog.events.get(&*name)?;
     // As `audit_record` does, the payload field is looked for once the name is taken out.
     let payload_field = cx
         .payload_fields
         .iter()
-        .find(|(f, _)| f != event_key && line.get(None, f).is_some());
+        .find_map(|(f, _)| line.get(None, f).filter(|_| f != event_key));
     let (parent, flat) = match payload_field {
-        Some((field, _)) => {
-            let (index, payload) = line.get(None, field)?;
+        Some((index, payload)) => {
             if payload.kind != Kind::Object {
                 return None;
             }
@@ -149,29 +149,56 @@ fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
         }
         None => (None, Some(event_key.as_str())),
     };
-    let payload = || line.of(parent).filter(|(_, m)| Some(&*m.key) != flat);
+    let payload = move || {
+        line.of(parent)
+            .filter(move |(_, m)| flat.is_none_or(|flat| line.key(m) != flat))
+    };
     if let Some(state) = &cx.consent_state
         && let (Some(level), Some(allowed)) = (spec.level, spec.policy.level(state))
         && level > allowed
     {
         return None;
     }
-    if payload().any(|(_, m)| !spec.properties.contains(&*m.key)) {
-        return None;
-    }
-    // The whole payload is needed to validate it, and to walk a `*` path.
-    let needs_all = spec.validator.is_some()
+    // A payload object on the tape is validated there, unless a repeated key would make
+    // the tape read differently from the `Value`.
+    let validated_on_tape = match (&spec.raw_validator, parent) {
+        (Some(validator), Some(index)) if raw::without_repeated_keys(line, index) => {
+            if !validator.is_valid(raw::RawNode::At(*line, index)) {
+                return None;
+            }
+            true
+        }
+        _ => spec.validator.is_none(),
+    };
+    // Otherwise the whole payload is needed to validate it; and to walk a `*` path.
+    let needs_all = !validated_on_tape
         || spec
             .sensitive
             .iter()
             .any(|s| !matches!(s.path.first(), Some(Step::Key(_))));
+    for (_, member) in payload() {
+        let key = line.key(member);
+        let sensitive = spec.properties.get(key)?;
+        if needs_all {
+            continue;
+        }
+        // Each of a repeated key's values is checked, where only the last counts: stricter.
+        for &s in sensitive {
+            if !free_of_pii(line, member, key, &spec.sensitive[s].path[1..]) {
+                return None;
+            }
+        }
+    }
     if needs_all {
         let whole = match parent {
-            Some(index) => serde_json::from_str(line.raw(&line.members[index])).ok()?,
+            Some(index) => serde_json::from_str(line.raw(line.at(index))).ok()?,
             None => {
                 let mut map = Map::new();
                 for (_, m) in payload() {
-                    map.insert(m.key.to_string(), serde_json::from_str(line.raw(m)).ok()?);
+                    map.insert(
+                        line.key(m).to_owned(),
+                        serde_json::from_str(line.raw(m)).ok()?,
+                    );
                 }
                 Value::Object(map)
             }
@@ -180,31 +207,25 @@ fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
         for sensitive in &spec.sensitive {
             pii_at(&whole, &sensitive.path, &mut stack, &mut found);
         }
-        let valid = spec.validator.as_ref().is_none_or(|v| v.is_valid(&whole));
+        let valid = validated_on_tape || spec.validator.as_ref().is_none_or(|v| v.is_valid(&whole));
         return (found.is_empty() && valid).then_some(name);
     }
-    for sensitive in &spec.sensitive {
-        let Some((Step::Key(key), rest)) = sensitive.path.split_first() else {
-            return None;
-        };
-        let Some((_, member)) = payload().filter(|(_, m)| m.key == *key).last() else {
-            continue;
-        };
-        if let (Kind::String { escaped: false }, []) = (member.kind, rest) {
-            let text = line.raw(member);
-            if pii::detect(&text[1..text.len() - 1]).is_some() {
-                return None;
-            }
-            continue;
-        }
-        let value: Value = serde_json::from_str(line.raw(member)).ok()?;
-        let (mut stack, mut found) = (vec![Seg::Key(key)], Vec::new());
-        pii_at(&value, rest, &mut stack, &mut found);
-        if !found.is_empty() {
-            return None;
-        }
-    }
     Some(name)
+}
+
+/// Whether nothing at `path` below the payload member `member` (under `key`) looks like a
+/// raw identifier. A plain string is tested where it lies; anything else is parsed.
+fn free_of_pii(line: &Members<'_>, member: &scan::Member, key: &str, path: &[Step]) -> bool {
+    if let (Kind::String { escaped: false }, []) = (member.kind, path) {
+        let text = line.raw(member);
+        return pii::detect(&text[1..text.len() - 1]).is_none();
+    }
+    let Ok(value) = serde_json::from_str::<Value>(line.raw(member)) else {
+        return false;
+    };
+    let (mut stack, mut found) = (vec![Seg::Key(key)], Vec::new());
+    pii_at(&value, path, &mut stack, &mut found);
+    found.is_empty()
 }
 
 /// serde_json's message without its position (the diagnostic has one).
@@ -308,7 +329,7 @@ fn audit_record<'a>(
     };
     consent_state(cx, site, spec, tally);
     for key in payload.keys() {
-        if !spec.properties.contains(key) {
+        if !spec.properties.contains_key(key) {
             undeclared_field(site, spec, prefix, key, tally);
         }
     }
@@ -462,7 +483,7 @@ fn undeclared_field(
         return;
     }
     let pointer = format!("{prefix}/{}", escape(key));
-    let mut declared: Vec<&str> = spec.properties.iter().map(String::as_str).collect();
+    let mut declared: Vec<&str> = spec.properties.keys().map(String::as_str).collect();
     declared.sort_unstable();
     let hint = suggest::hint(key, declared.iter().copied());
     let help = format!(
@@ -600,7 +621,7 @@ fn pii_below<'v>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::audit::{Options, catalog::Catalog, with_pointers};
 
@@ -683,15 +704,16 @@ events:
             let mut exact = Tally::new(5);
             audit_exact(&cx, "p", 1, line.as_bytes(), &mut exact);
             assert!(exact.diagnostics.is_empty(), "{line}");
-            let members = scan::scan(line.as_bytes()).expect("scanned");
+            let mut scratch = scan::Scratch::default();
+            let members = scan::scan(line.as_bytes(), &mut scratch).expect("scanned");
             assert!(clean(&cx, &members).is_some(), "{line}");
         }
     }
 
     /// A small deterministic generator (no dependency needed for this).
-    struct Rng(u64);
+    pub(in crate::audit) struct Rng(pub u64);
     impl Rng {
-        fn below(&mut self, n: usize) -> usize {
+        pub fn below(&mut self, n: usize) -> usize {
             self.0 ^= self.0 << 13;
             self.0 ^= self.0 >> 7;
             self.0 ^= self.0 << 17;
@@ -795,11 +817,12 @@ events:
         for state in [None, Some("required")] {
             let cx = audit(dir.path(), state, 3);
             let (mut fast, mut full) = (0, 0);
+            let mut scratch = scan::Scratch::default();
             for _ in 0..30_000 {
                 let text = line(&mut rng);
                 let mut exact = Tally::new(5);
                 audit_exact(&cx, "p", 1, text.as_bytes(), &mut exact);
-                match scan::scan(text.as_bytes()).and_then(|m| clean(&cx, &m)) {
+                match scan::scan(text.as_bytes(), &mut scratch).and_then(|m| clean(&cx, &m)) {
                     Some(name) => {
                         fast += 1;
                         assert!(

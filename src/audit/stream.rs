@@ -26,9 +26,13 @@ pub enum Line<'a> {
 /// Numbered lines of a stream, each at most `max` bytes long.
 pub struct Lines<R> {
     reader: R,
+    /// A line that spans two reads of the reader, put together.
     buf: Vec<u8>,
     max: usize,
     number: usize,
+    /// The bytes of the last line returned, still in the reader's buffer (a line found
+    /// whole there is lent out as is, not copied), to be consumed before the next one.
+    pending: usize,
 }
 
 /// Open a payload stream: `-` is standard input; a name ending in `.gz` is gunzipped
@@ -53,11 +57,33 @@ impl<R: BufRead> Lines<R> {
             buf: Vec::new(),
             max,
             number: 0,
+            pending: 0,
         }
     }
 
     /// The next line and its 1-based number, or `None` at the end of the stream.
     pub fn next_line(&mut self) -> io::Result<Option<(usize, Line<'_>)>> {
+        self.reader.consume(std::mem::take(&mut self.pending));
+        // Most lines are whole in the reader's buffer: lent from there.
+        let whole = loop {
+            match self.reader.fill_buf() {
+                Ok(available) => {
+                    break memchr::memchr(b'\n', available).filter(|&end| end <= self.max);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        if let Some(end) = whole {
+            self.pending = end + 1;
+            self.number += 1;
+            let available = self.reader.fill_buf()?;
+            let line = &available[..end];
+            return Ok(Some((
+                self.number,
+                Line::Text(line.strip_suffix(b"\r").unwrap_or(line)),
+            )));
+        }
         self.buf.clear();
         let mut length: u64 = 0;
         let mut too_long = false;
