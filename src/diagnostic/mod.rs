@@ -5,9 +5,11 @@
 //! `crate::render` turn the same data into every output format.
 
 mod code;
+mod compact;
 mod escape;
 
 pub use code::{Category, Code};
+pub use compact::{CONTEXT_LINES, compact};
 pub use escape::{escape, escape_all, escape_keeping_lines, is_unsafe};
 
 use crate::source::{LineCol, SourceFile, Span};

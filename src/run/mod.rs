@@ -256,7 +256,10 @@ fn check_file(
     cache: &PolicyCache<'_>,
     used_schemas: Option<&HashSet<String>>,
 ) -> Partial {
-    let partial = check_one(input, options, cx, cache, used_schemas);
+    let mut partial = check_one(input, options, cx, cache, used_schemas);
+    // The file (and the schemas it pulled in) is dropped now; its findings keep only the
+    // lines their snippets show.
+    diagnostic::compact(&mut partial.outcome.diagnostics);
     if let Some(progress) = &options.progress {
         progress.file_done(&partial);
     }
