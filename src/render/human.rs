@@ -18,24 +18,48 @@ pub struct Style {
 }
 
 pub fn render(diagnostics: &[Diagnostic], style: Style) -> String {
+    let handler = handler(style);
+    let mut out = String::new();
+    for d in diagnostics {
+        one(&handler, d, &mut out);
+    }
+    out
+}
+
+/// [`render`] to `out`, one diagnostic at a time (the whole text is never held).
+pub fn write(
+    out: &mut (impl std::io::Write + ?Sized),
+    diagnostics: &[Diagnostic],
+    style: Style,
+) -> std::io::Result<()> {
+    let handler = handler(style);
+    let mut text = String::new();
+    for d in diagnostics {
+        text.clear();
+        one(&handler, d, &mut text);
+        out.write_all(text.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
-        .with_context_lines(CONTEXT_LINES);
-    let mut out = String::new();
-    for d in diagnostics {
-        let report = Report::new(d);
-        if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}: {}\n", d.code.as_str(), d.message));
-        }
-        out.push('\n');
+        .with_context_lines(CONTEXT_LINES)
+}
+
+fn one(handler: &GraphicalReportHandler, d: &Diagnostic, out: &mut String) {
+    let report = Report::new(d);
+    if handler.render_report(out, &report).is_err() {
+        out.push_str(&format!("{}: {}\n", d.code.as_str(), d.message));
     }
-    out
+    out.push('\n');
 }
 
 pub fn summary_line(summary: &Summary) -> String {

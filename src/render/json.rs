@@ -15,7 +15,7 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
 
 /// Write the report (and a final line end) to `out`.
 pub fn write(
-    out: &mut impl std::io::Write,
+    out: &mut (impl std::io::Write + ?Sized),
     diagnostics: &[Diagnostic],
     summary: &Summary,
 ) -> std::io::Result<()> {

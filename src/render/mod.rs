@@ -74,16 +74,14 @@ impl<'a, T, V: serde::Serialize, F: Fn(&'a T) -> V> serde::Serialize for Each<'a
     }
 }
 
-/// Write `value` as pretty-printed JSON (two-space indent) and a final line end.
+/// Write `value` as pretty-printed JSON (two-space indent) and a final line end, in many
+/// small writes (`out` had better be buffered).
 pub(crate) fn write_pretty(
-    out: &mut impl std::io::Write,
+    out: &mut (impl std::io::Write + ?Sized),
     value: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut out = std::io::BufWriter::new(out);
-    serde_json::to_writer_pretty(&mut out, value)?;
-    out.write_all(b"\n")?;
-    out.flush()
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
 }
 
 /// [`write_pretty`] into a string.
