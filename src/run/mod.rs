@@ -173,6 +173,13 @@ pub fn run(options: &Options) -> Report {
         })
         .collect();
 
+    // Reserved once: growing by doubling would briefly hold up to three copies.
+    let findings = first
+        .iter()
+        .chain(&second)
+        .map(|p| p.outcome.diagnostics.len())
+        .sum::<usize>();
+    report.diagnostics.reserve_exact(findings);
     for partial in first.into_iter().chain(second) {
         if partial.checked || partial.deferred_schema {
             report.files += 1;
