@@ -9,7 +9,8 @@ use super::field::FieldSite;
 use super::names::ValueKind;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{self, Sp};
-use crate::load::{self, Limits, Node, Value};
+use crate::load::node_json::{Tree, TreeNode, has_duplicate_keys};
+use crate::load::{self, Entry, Limits, Node, Value};
 use crate::project::Project;
 use crate::source::{SourceFile, Span};
 use std::collections::HashMap;
@@ -57,6 +58,15 @@ pub fn meta_validate(root: &Node, source: &Arc<SourceFile>) -> Vec<Diagnostic> {
                 .with_help("use draft-04, -06, -07, 2019-09 or 2020-12 (https://json-schema.org/draft/2020-12/schema)"),
         ];
     }
+    // The common case costs a yes/no on the tree itself; the copy and the errors (with
+    // their paths) are built only for an invalid schema, or one whose repeated keys the
+    // copy reads differently (see `node_json`).
+    if !iglu && !has_duplicate_keys(root) {
+        match jsonschema::meta::is_valid_for::<Tree>(TreeNode::new(root)) {
+            Ok(true) | Err(_) => return Vec::new(),
+            Ok(false) => {}
+        }
+    }
     let mut json = root.to_json();
     if iglu {
         // Validate as the draft-04 schema it extends; `self` is an unknown keyword there.
@@ -96,8 +106,8 @@ pub fn meta_validate(root: &Node, source: &Arc<SourceFile>) -> Vec<Diagnostic> {
 }
 
 /// What a schema's `type` says its value can be.
-fn value_kind(node: &Node) -> ValueKind {
-    match node.get("type") {
+fn value_kind(type_: Option<&Node>) -> ValueKind {
+    match type_ {
         Some(t) => match t.as_str() {
             Some(one) => ValueKind::of_json_types([one]),
             None => ValueKind::of_json_types(
@@ -108,6 +118,71 @@ fn value_kind(node: &Node) -> ValueKind {
             ),
         },
         None => ValueKind::Any,
+    }
+}
+
+/// A string keyword's value with its span.
+fn spanned_str(node: &Node) -> Option<Sp<String>> {
+    node.as_str().map(|s| Sp::new(s.to_owned(), node.span))
+}
+
+/// The keywords the walk reads from one subschema, found in one pass over its entries
+/// (the first occurrence of each, as `Node::get` would find it).
+#[derive(Default)]
+struct Keywords<'a> {
+    type_: Option<&'a Node>,
+    data_type: Option<&'a Node>,
+    identification: Option<&'a Node>,
+    reference: Option<&'a Node>,
+    properties: Option<&'a Node>,
+    pattern_properties: Option<&'a Node>,
+    /// `allOf`, `anyOf`, `oneOf`, in that order.
+    combinators: [Option<&'a Node>; 3],
+    prefix_items: Option<&'a Node>,
+    items: Option<&'a Node>,
+    additional_properties: Option<&'a Entry>,
+    unevaluated_properties: Option<&'a Node>,
+}
+
+impl<'a> Keywords<'a> {
+    fn read(entries: &'a [Entry]) -> Keywords<'a> {
+        let mut kw = Keywords::default();
+        for entry in entries {
+            let slot = match entry.key.as_str() {
+                "type" => &mut kw.type_,
+                "x-data-type" => &mut kw.data_type,
+                "x-identification" => &mut kw.identification,
+                "$ref" => &mut kw.reference,
+                "properties" => &mut kw.properties,
+                "patternProperties" => &mut kw.pattern_properties,
+                "allOf" => &mut kw.combinators[0],
+                "anyOf" => &mut kw.combinators[1],
+                "oneOf" => &mut kw.combinators[2],
+                "prefixItems" => &mut kw.prefix_items,
+                "items" => &mut kw.items,
+                "unevaluatedProperties" => &mut kw.unevaluated_properties,
+                "additionalProperties" => {
+                    kw.additional_properties.get_or_insert(entry);
+                    continue;
+                }
+                _ => continue,
+            };
+            slot.get_or_insert(&entry.value);
+        }
+        kw
+    }
+
+    fn is_object(&self) -> bool {
+        let declared = self.type_.is_some_and(|t| {
+            t.as_str() == Some("object")
+                || t.as_seq()
+                    .is_some_and(|ts| ts.iter().any(|t| t.as_str() == Some("object")))
+        });
+        declared || self.properties.is_some() || self.pattern_properties.is_some()
+    }
+
+    fn closed_by_unevaluated(&self) -> bool {
+        self.unevaluated_properties.and_then(Node::as_bool) == Some(false)
     }
 }
 
@@ -185,8 +260,6 @@ struct Doc {
     root: Arc<Node>,
 }
 
-const COMBINATORS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
-
 impl Walker<'_> {
     /// Walk `node` at field `path`; `name_span` is the property key naming it;
     /// `covered` is true when an ancestor's `x-data-type` already classifies this value.
@@ -225,57 +298,58 @@ impl Walker<'_> {
             );
             return;
         }
-        let Value::Map(_) = node.value else {
+        let Value::Map(entries) = &node.value else {
             // `true` (anything goes) is an unclassified leaf; `false` carries nothing.
             if node.as_bool() == Some(true) && !covered {
                 self.unclassified(doc, path, name_span, ValueKind::Any);
             }
             return;
         };
+        let kw = Keywords::read(entries);
         let mut covered = covered;
-        if let Some(data_type) = document::string(node, "x-data-type") {
+        if let Some(data_type) = kw.data_type.and_then(spanned_str) {
             self.out.fields.push(FieldSite {
                 source: Arc::clone(&doc.source),
                 name: display_path(path),
                 name_span,
                 data_type: Some(data_type),
-                identification: document::string(node, "x-identification"),
-                value: value_kind(node),
+                identification: kw.identification.and_then(spanned_str),
+                value: value_kind(kw.type_),
             });
             covered = true;
         }
         let mut structural = false;
-        if let Some(reference) = document::string(node, "$ref") {
+        if let Some(reference) = kw.reference.and_then(spanned_str) {
             structural = true;
             self.follow(doc, &reference, path, name_span, covered);
         }
-        if let Some(props) = node.get("properties").and_then(Node::as_map) {
+        if let Some(props) = kw.properties.and_then(Node::as_map) {
             structural = true;
             for entry in props {
                 let child = join(path, &entry.key);
                 self.walk(doc, &entry.value, &child, entry.key_span, covered);
             }
         }
-        if let Some(patterns) = node.get("patternProperties").and_then(Node::as_map) {
+        if let Some(patterns) = kw.pattern_properties.and_then(Node::as_map) {
             structural = true;
             for entry in patterns {
                 let child = join(path, &format!("/{}/", entry.key));
                 self.walk(doc, &entry.value, &child, entry.key_span, covered);
             }
         }
-        for keyword in COMBINATORS {
-            for branch in document::items(node, keyword) {
+        for combinator in kw.combinators {
+            for branch in combinator.and_then(Node::as_seq).unwrap_or_default() {
                 structural = true;
                 self.walk(doc, branch, path, name_span, covered);
             }
         }
-        if let Some(items) = node.get("prefixItems").and_then(Node::as_seq) {
+        if let Some(items) = kw.prefix_items.and_then(Node::as_seq) {
             structural = true;
             for (i, item) in items.iter().enumerate() {
                 self.walk(doc, item, &format!("{path}[{i}]"), name_span, covered);
             }
         }
-        match node.get("items") {
+        match kw.items {
             Some(items) if items.as_seq().is_some() => {
                 structural = true;
                 for (i, item) in items.as_seq().unwrap_or_default().iter().enumerate() {
@@ -288,17 +362,15 @@ impl Walker<'_> {
             }
             None => {}
         }
-        let object_like = is_object(node);
-        match node.get("additionalProperties") {
+        let object_like = kw.is_object();
+        match kw.additional_properties.map(|e| &e.value) {
             Some(extra) if extra.as_map().is_some() => {
                 structural = true;
                 self.walk(doc, extra, &join(path, "*"), name_span, covered);
             }
             Some(extra) if extra.as_bool() == Some(false) => {}
-            _ if object_like && !covered && !closed_by_unevaluated(node) => {
-                let span = node
-                    .entry("additionalProperties")
-                    .map_or(name_span, |e| e.key_span);
+            _ if object_like && !covered && !kw.closed_by_unevaluated() => {
+                let span = kw.additional_properties.map_or(name_span, |e| e.key_span);
                 self.out.diagnostics.push(
                     Diagnostic::at(Code::OpenSchema, &doc.source, span, format!("object `{}` accepts properties it does not declare", display_path(path)))
                         .with_label("open to undeclared properties")
@@ -309,7 +381,7 @@ impl Walker<'_> {
             _ => {}
         }
         if !structural && !covered && !object_like {
-            self.unclassified(doc, path, name_span, value_kind(node));
+            self.unclassified(doc, path, name_span, value_kind(kw.type_));
         }
     }
 
@@ -466,22 +538,6 @@ impl Walker<'_> {
             }
         }
     }
-}
-
-fn is_object(node: &Node) -> bool {
-    let declared = match node.get("type") {
-        Some(t) => {
-            t.as_str() == Some("object")
-                || t.as_seq()
-                    .is_some_and(|ts| ts.iter().any(|t| t.as_str() == Some("object")))
-        }
-        None => false,
-    };
-    declared || node.get("properties").is_some() || node.get("patternProperties").is_some()
-}
-
-fn closed_by_unevaluated(node: &Node) -> bool {
-    node.get("unevaluatedProperties").and_then(Node::as_bool) == Some(false)
 }
 
 fn join(path: &str, name: &str) -> String {

@@ -23,7 +23,8 @@ use crate::source::SourceFile;
 use crate::suggest;
 use date::Date;
 use field::FieldSite;
-use std::collections::HashMap;
+// Keyed by names from the documents, once per event and field: the fast hash.
+use foldhash::HashMap;
 use std::sync::Arc;
 
 /// Everything a check needs besides the document and the policy.
@@ -107,7 +108,7 @@ pub fn check_manifest(
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let mut ref_files = event_schema::RefFiles::default();
-    let mut seen_events: HashMap<&str, &Sp<String>> = HashMap::new();
+    let mut seen_events: HashMap<&str, &Sp<String>> = HashMap::default();
     for event in &doc.events {
         if let Some(first) = seen_events.insert(&event.name.value, &event.name) {
             outcome.diagnostics.push(
@@ -219,7 +220,7 @@ fn check_fields(
     fields: &[FieldSite],
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<&str, &FieldSite> = HashMap::new();
+    let mut seen: HashMap<&str, &FieldSite> = HashMap::default();
     for f in fields {
         if let Some(first) = seen.insert(&f.name, f) {
             out.push(

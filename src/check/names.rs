@@ -261,10 +261,30 @@ const DERIVED: &[&str] = &[
 
 /// The sensitive term a field name suggests, if any, for a value of kind `value`.
 pub fn suggestion(name: &str, value: ValueKind) -> Option<Suggestion> {
-    if !may_match(name) {
-        return None;
+    // Field names repeat across the events and files of a project (`session_id`,
+    // `os_version`), and this runs on every field of the clean path: remember the
+    // answers per thread, in a table of bounded size.
+    const REMEMBERED: usize = 8192;
+    type Memo = [foldhash::HashMap<Box<str>, Option<Suggestion>>; 3];
+    thread_local! {
+        static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::default();
     }
-    suggestion_from_tokens(name, value)
+    MEMO.with_borrow_mut(|memo| {
+        let answers = &mut memo[value as usize];
+        if let Some(answer) = answers.get(name) {
+            return answer.clone();
+        }
+        let answer = if may_match(name) {
+            suggestion_from_tokens(name, value)
+        } else {
+            None
+        };
+        if answers.len() >= REMEMBERED {
+            answers.clear();
+        }
+        answers.insert(name.into(), answer.clone());
+        answer
+    })
 }
 
 fn suggestion_from_tokens(name: &str, value: ValueKind) -> Option<Suggestion> {
@@ -420,6 +440,17 @@ mod tests {
         fn the_prefilter_loses_nothing(name in name_strategy()) {
             if !may_match(&name) {
                 prop_assert!(suggestion_from_tokens(&name, ValueKind::Any).is_none(), "{name}");
+            }
+        }
+
+        /// Remembered answers are the answers: asked in either order, each kind of value
+        /// gets what the uncached search gives for it.
+        #[test]
+        fn remembered_answers_are_per_name_and_kind(name in name_strategy()) {
+            let fresh = |kind| may_match(&name).then(|| suggestion_from_tokens(&name, kind)).flatten();
+            let kinds = [ValueKind::Any, ValueKind::Number, ValueKind::Boolean];
+            for kind in kinds.iter().chain(kinds.iter().rev()) {
+                prop_assert_eq!(suggestion(&name, *kind), fresh(*kind), "{} as {:?}", name, kind);
             }
         }
 

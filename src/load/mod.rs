@@ -9,6 +9,7 @@
 pub mod git;
 mod json;
 pub mod node;
+pub mod node_json;
 pub mod schema_check;
 mod yaml;
 

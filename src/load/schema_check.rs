@@ -6,6 +6,7 @@
 //! "did you mean", a missing key at the mapping that lacks it, a bad value at the value.
 
 use super::node::Node;
+use super::node_json::{Tree, TreeNode, has_duplicate_keys};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceFile;
 use crate::suggest;
@@ -35,24 +36,44 @@ impl Format {
         }
     }
 
-    fn compiled(self) -> &'static (Json, Validator) {
-        static CELLS: [OnceLock<(Json, Validator)>; 5] = [const { OnceLock::new() }; 5];
+    fn schema(self) -> &'static Json {
+        static CELLS: [OnceLock<Json>; 5] = [const { OnceLock::new() }; 5];
         CELLS[self as usize].get_or_init(|| {
             // The schemas ship inside the binary and are tested, so failure here is a bug.
-            let schema: Json =
-                serde_json::from_str(self.schema_text()).expect("embedded schema is valid JSON");
-            let validator = jsonschema::options()
+            serde_json::from_str(self.schema_text()).expect("embedded schema is valid JSON")
+        })
+    }
+
+    /// The validator that reads the tree in place: the clean path.
+    fn on_tree(self) -> &'static Validator<Tree> {
+        static CELLS: [OnceLock<Validator<Tree>>; 5] = [const { OnceLock::new() }; 5];
+        CELLS[self as usize].get_or_init(|| {
+            jsonschema::options_for::<Tree>()
                 .should_validate_formats(false)
-                .build(&schema)
-                .expect("embedded schema compiles");
-            (schema, validator)
+                .build(self.schema())
+                .expect("embedded schema compiles")
+        })
+    }
+
+    /// The validator over a `serde_json` copy, whose errors become diagnostics.
+    fn on_copy(self) -> &'static Validator {
+        static CELLS: [OnceLock<Validator>; 5] = [const { OnceLock::new() }; 5];
+        CELLS[self as usize].get_or_init(|| {
+            jsonschema::options()
+                .should_validate_formats(false)
+                .build(self.schema())
+                .expect("embedded schema compiles")
         })
     }
 }
 
 /// Validate `root` against `format`'s schema; every error becomes a diagnostic.
 pub fn validate(root: &Node, source: &Arc<SourceFile>, format: Format) -> Vec<Diagnostic> {
-    let (schema, validator) = format.compiled();
+    // A tree with a repeated key is validated as its copy reads it (first key wins).
+    if !has_duplicate_keys(root) && format.on_tree().is_valid(TreeNode::new(root)) {
+        return Vec::new();
+    }
+    let (schema, validator) = (format.schema(), format.on_copy());
     let instance = root.to_json();
     if validator.is_valid(&instance) {
         return Vec::new();

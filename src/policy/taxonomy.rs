@@ -98,7 +98,8 @@ pub struct DataType {
 #[derive(Clone, Debug, Default)]
 pub struct Taxonomy {
     pub types: Vec<DataType>,
-    index: HashMap<String, TypeId>,
+    /// Looked up for every field checked, hence the fast hash.
+    index: foldhash::HashMap<String, TypeId>,
     /// Type ids in tree order.
     order: Vec<TypeId>,
 }
