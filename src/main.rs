@@ -380,22 +380,33 @@ fn finish(
         policies: &report.policies,
         fail_on: fail_on.threshold(),
     };
-    let text = match args.format {
-        Format::Json => render::json::render(&report.diagnostics, &summary),
-        Format::Sarif | Format::Github | Format::Junit | Format::Markdown => {
-            render_ci(args.format, &input)
-        }
+    let line = (!args.quiet).then(|| human::summary_line(&summary));
+    // JSON and human reports are written as they are rendered, not held whole.
+    let written = match args.format {
+        Format::Json => emit_with(
+            args.output.as_deref(),
+            |out| render::json::write(out, &report.diagnostics, &summary),
+            line.as_deref(),
+        ),
+        Format::Sarif | Format::Github | Format::Junit | Format::Markdown => emit(
+            args.output.as_deref(),
+            &render_ci(args.format, &input),
+            line.as_deref(),
+        ),
         Format::Human => {
             let color = args.output.is_none() && args.color.enabled();
-            let mut text = human::render(&report.diagnostics, human::Style { color, width: 100 });
-            if !args.quiet {
-                text.push_str(&human::summary_line(&summary));
-            }
-            text
+            let style = human::Style { color, width: 100 };
+            emit_with(
+                args.output.as_deref(),
+                |out| {
+                    human::write(out, &report.diagnostics, style)?;
+                    out.write_all(line.as_deref().unwrap_or_default().as_bytes())
+                },
+                line.as_deref(),
+            )
         }
     };
-    let line = (!args.quiet).then(|| human::summary_line(&summary));
-    if let Some(code) = emit(args.output.as_deref(), &text, line.as_deref()) {
+    if let Some(code) = written {
         return code;
     }
     exit_code(&report.diagnostics, fail_on)
@@ -416,11 +427,29 @@ fn render_ci(format: Format, input: &render::Input<'_>) -> String {
 /// Print the report, or write it to `--output` and print `summary` (the terminal's line);
 /// an exit code when writing fails.
 fn emit(output: Option<&std::path::Path>, text: &str, summary: Option<&str>) -> Option<ExitCode> {
+    emit_with(output, |out| out.write_all(text.as_bytes()), summary)
+}
+
+/// [`emit`] for a report that `write` writes piece by piece.
+fn emit_with(
+    output: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    summary: Option<&str>,
+) -> Option<ExitCode> {
     let Some(path) = output else {
-        print_or_exit(text);
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        if write(&mut stdout).and_then(|()| stdout.flush()).is_err() {
+            // A closed pipe (`| head`) ends the program quietly.
+            std::process::exit(0);
+        }
         return None;
     };
-    if let Err(error) = std::fs::write(path, text) {
+    let written = std::fs::File::create(path).and_then(|file| {
+        let mut file = std::io::BufWriter::new(file);
+        write(&mut file)?;
+        file.flush()
+    });
+    if let Err(error) = written {
         eprintln!(
             "consentlint: cannot write the report to `{}`: {error}",
             path.display()

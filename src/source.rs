@@ -4,6 +4,11 @@
 //! the command line or found by walking, with `/` separators) and its text. Spans are byte
 //! ranges into that text; line and column numbers are computed only when a diagnostic is
 //! rendered, so the clean path never pays for them.
+//!
+//! Once a file's check is over, diagnostics keep only [windows](SourceFile::windows) of
+//! the files they point into — the lines a snippet shows — so that a run with many findings
+//! does not hold every file that has one. A window answers for the same absolute spans,
+//! line numbers and columns as the whole file it was cut from.
 
 use std::sync::{Arc, OnceLock};
 
@@ -44,12 +49,18 @@ pub struct LineCol {
 pub struct SourceFile {
     /// The path shown to users: relative as given, `/`-separated, or `builtin:NAME`.
     pub name: String,
+    /// The text, or for a [window](SourceFile::windows) the lines it kept (spans still
+    /// count from the start of the whole text: see `base`).
     pub text: String,
     line_starts: OnceLock<Vec<usize>>,
-    /// Where `text` starts in the file it was cut from: 0-based line and (on that first line)
-    /// 0-based column. Zero for whole files; set for excerpts of files too large to keep,
-    /// such as one line of a captured payload stream.
+    /// Where the text spans index starts in the file it was cut from: 0-based line and (on
+    /// that first line) 0-based column. Zero for whole files; set for excerpts of files too
+    /// large to keep, such as one line of a captured payload stream.
     pub origin: (usize, usize),
+    /// What a window cut off before `text`: the bytes (spans count them) and the lines.
+    /// Zero except for windows.
+    pub base: usize,
+    pub first_line: usize,
 }
 
 impl SourceFile {
@@ -59,6 +70,8 @@ impl SourceFile {
             text: text.into(),
             line_starts: OnceLock::new(),
             origin: (0, 0),
+            base: 0,
+            first_line: 0,
         })
     }
 
@@ -75,7 +88,28 @@ impl SourceFile {
             text: text.into(),
             line_starts: OnceLock::new(),
             origin: (line.saturating_sub(1), column.saturating_sub(1)),
+            base: 0,
+            first_line: 0,
         })
+    }
+
+    /// The same text under another shown name (positions unchanged).
+    pub fn renamed(&self, name: impl Into<String>) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            name: name.into(),
+            text: self.text.clone(),
+            line_starts: OnceLock::new(),
+            origin: self.origin,
+            base: self.base,
+            first_line: self.first_line,
+        })
+    }
+
+    /// The offset in `text` of an offset spans use (clamped to the text).
+    fn local(&self, offset: u32) -> usize {
+        (offset as usize)
+            .saturating_sub(self.base)
+            .min(self.text.len())
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -88,7 +122,7 @@ impl SourceFile {
 
     /// The line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let offset = (offset as usize).min(self.text.len());
+        let offset = self.local(offset);
         let starts = self.line_starts();
         let line = starts.partition_point(|&s| s <= offset).max(1);
         let line_start = starts[line - 1];
@@ -97,6 +131,7 @@ impl SourceFile {
             .get(line_start..offset)
             .map_or(offset - line_start, |s| s.chars().count())
             + 1;
+        let line = line + self.first_line;
         let column = if line == 1 {
             column + self.origin.1
         } else {
@@ -108,16 +143,101 @@ impl SourceFile {
         }
     }
 
-    /// The byte offset where 1-based `line` starts, if the text has that line.
+    /// The byte offset where the text's 1-based `line` starts, if the text (or window)
+    /// has that line.
     pub fn line_offset(&self, line: usize) -> Option<usize> {
-        self.line_starts().get(line.checked_sub(1)?).copied()
+        let index = line.checked_sub(1)?.checked_sub(self.first_line)?;
+        Some(self.base + self.line_starts().get(index).copied()?)
     }
 
     /// The text a span covers (empty if the span is out of range).
     pub fn slice(&self, span: Span) -> &str {
-        self.text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("")
+        let (start, end) = (span.start as usize, span.end as usize);
+        match (start.checked_sub(self.base), end.checked_sub(self.base)) {
+            (Some(start), Some(end)) => self.text.get(start..end).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// Windows of this text that keep what a snippet around each of `ranges` shows: the
+    /// range's lines and `margin` lines either side. Ranges whose windows overlap or touch
+    /// share one window, so labels that shared this file still share a window; the answer
+    /// gives, for each range in order, the index of its window in the list returned.
+    ///
+    /// A window is cut at line starts and knows where it starts, so spans, line numbers and
+    /// columns (and a renderer's context lines, up to `margin`) come out as for the whole
+    /// text. A window that would be the whole text is this file itself. Two rare cases keep
+    /// the whole file too: a span past its end (the renderer's error quotes the offset in
+    /// the text it shows), and a carriage return that does not end a line (the renderer
+    /// counts it as a line break where line numbers do not).
+    pub fn windows(
+        self: &Arc<SourceFile>,
+        ranges: &[Span],
+        margin: usize,
+    ) -> (Vec<Arc<SourceFile>>, Vec<usize>) {
+        if ranges.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let bare_cr = || {
+            self.text
+                .match_indices('\r')
+                .any(|(i, _)| !self.text[i + 1..].starts_with('\n'))
+        };
+        let past_end = ranges
+            .iter()
+            .any(|span| span.end as usize > self.base + self.text.len());
+        if past_end || bare_cr() {
+            return (vec![Arc::clone(self)], vec![0; ranges.len()]);
+        }
+        let starts = self.line_starts();
+        // 0-based index of the line holding a local offset.
+        let line_of = |offset: usize| starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let last_line = starts.len() - 1;
+        let mut lines: Vec<(usize, usize, usize)> = ranges
+            .iter()
+            .enumerate()
+            .map(|(i, span)| {
+                let first = line_of(self.local(span.start)).saturating_sub(margin);
+                let last = (line_of(self.local(span.end)) + margin).min(last_line);
+                (first, last, i)
+            })
+            .collect();
+        lines.sort_unstable();
+        let mut windows = Vec::new();
+        let mut of_range = vec![0; ranges.len()];
+        let mut at = 0;
+        while at < lines.len() {
+            let (first, mut last, _) = lines[at];
+            let mut end = at;
+            while end < lines.len() && lines[end].0 <= last + 1 {
+                last = last.max(lines[end].1);
+                end += 1;
+            }
+            for &(_, _, i) in &lines[at..end] {
+                of_range[i] = windows.len();
+            }
+            windows.push(self.window(first, last));
+            at = end;
+        }
+        (windows, of_range)
+    }
+
+    /// The 0-based lines `first..=last` of the text (the whole file when that is all of it).
+    fn window(self: &Arc<SourceFile>, first: usize, last: usize) -> Arc<SourceFile> {
+        let starts = self.line_starts();
+        let start = starts[first];
+        let end = starts.get(last + 1).copied().unwrap_or(self.text.len());
+        if start == 0 && end == self.text.len() {
+            return Arc::clone(self);
+        }
+        Arc::new(SourceFile {
+            name: self.name.clone(),
+            text: self.text[start..end].to_owned(),
+            line_starts: OnceLock::new(),
+            origin: self.origin,
+            base: self.base + start,
+            first_line: self.first_line + first,
+        })
     }
 }
 

@@ -82,7 +82,7 @@ pub fn escape_all(diagnostics: &mut [Diagnostic]) {
             {
                 label.source = Arc::clone(new);
             } else if let Cow::Owned(name) = escape(&label.source.name) {
-                let new = SourceFile::new(name, label.source.text.clone());
+                let new = label.source.renamed(name);
                 renamed.push((std::mem::replace(&mut label.source, Arc::clone(&new)), new));
             }
         }

@@ -5,9 +5,11 @@
 //! `crate::render` turn the same data into every output format.
 
 mod code;
+mod compact;
 mod escape;
 
 pub use code::{Category, Code};
+pub use compact::{CONTEXT_LINES, compact};
 pub use escape::{escape, escape_all, escape_keeping_lines, is_unsafe};
 
 use crate::source::{LineCol, SourceFile, Span};
@@ -211,5 +213,48 @@ impl Diagnostic {
 /// diagnostics are put in their deterministic output order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     escape_all(diagnostics);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // A stable sort of the positions, then the diagnostics moved in place: sorting the
+    // diagnostics themselves would take a scratch copy of (up to) all of them.
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by(|&a, &b| diagnostics[a].sort_key().cmp(&diagnostics[b].sort_key()));
+    // Position `i` takes the diagnostic at `order[i]`: follow each cycle of the
+    // permutation, marking positions done as `order[i] == i`.
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != start && order[at] != at {
+            let from = order[at];
+            diagnostics.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_is_the_stable_sort_by_sort_key() {
+        // Positions and codes in a scrambled order, with ties told apart only by help.
+        let source = SourceFile::new("a.yaml", "x: 1\ny: 2\nz: 3\n".repeat(10));
+        let mut diagnostics: Vec<Diagnostic> = (0..60)
+            .map(|i| {
+                let line = (i * 7) % 13;
+                let code = if i % 3 == 0 {
+                    Code::DeniedData
+                } else {
+                    Code::ConsentTooLow
+                };
+                Diagnostic::at(code, &source, Span::new(line * 5, line * 5 + 1), "m")
+                    .with_help(format!("{i}"))
+            })
+            .collect();
+        let mut expected = diagnostics.clone();
+        expected.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        sort(&mut diagnostics);
+        let helps = |ds: &[Diagnostic]| ds.iter().map(|d| d.help.clone()).collect::<Vec<_>>();
+        assert_eq!(helps(&diagnostics), helps(&expected));
+    }
 }

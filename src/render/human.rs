@@ -2,7 +2,7 @@
 //! and the deciding policy rule shown in their own files, and the fix as `help:`.
 
 use super::Summary;
-use crate::diagnostic::{Diagnostic, Label, Severity, escape, is_unsafe};
+use crate::diagnostic::{CONTEXT_LINES, Diagnostic, Label, Severity, escape, is_unsafe};
 use crate::source::SourceFile;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -18,23 +18,48 @@ pub struct Style {
 }
 
 pub fn render(diagnostics: &[Diagnostic], style: Style) -> String {
+    let handler = handler(style);
+    let mut out = String::new();
+    for d in diagnostics {
+        one(&handler, d, &mut out);
+    }
+    out
+}
+
+/// [`render`] to `out`, one diagnostic at a time (the whole text is never held).
+pub fn write(
+    out: &mut (impl std::io::Write + ?Sized),
+    diagnostics: &[Diagnostic],
+    style: Style,
+) -> std::io::Result<()> {
+    let handler = handler(style);
+    let mut text = String::new();
+    for d in diagnostics {
+        text.clear();
+        one(&handler, d, &mut text);
+        out.write_all(text.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
-    let mut out = String::new();
-    for d in diagnostics {
-        let report = Report::new(d);
-        if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}: {}\n", d.code.as_str(), d.message));
-        }
-        out.push('\n');
+        .with_links(false)
+        .with_context_lines(CONTEXT_LINES)
+}
+
+fn one(handler: &GraphicalReportHandler, d: &Diagnostic, out: &mut String) {
+    let report = Report::new(d);
+    if handler.render_report(out, &report).is_err() {
+        out.push_str(&format!("{}: {}\n", d.code.as_str(), d.message));
     }
-    out
+    out.push('\n');
 }
 
 pub fn summary_line(summary: &Summary) -> String {
@@ -80,10 +105,14 @@ struct Related {
 }
 
 /// A file's text for miette, numbered from where it starts in its file (an excerpt, such
-/// as one line of a payload stream, starts at that line).
+/// as one line of a payload stream, starts at that line; a window, at its first line).
 struct Text {
     text: String,
     origin: (usize, usize),
+    /// What a window cut off before `text`: bytes (miette sees spans as they count, so
+    /// that they read the same in every message) and lines.
+    base: usize,
+    first_line: usize,
 }
 
 impl SourceCode for Text {
@@ -93,18 +122,25 @@ impl SourceCode for Text {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.as_str().read_span(span, before, after)?;
-        let column = if inner.line() == 0 {
+        let local = SourceSpan::new(span.offset().saturating_sub(self.base).into(), span.len());
+        let inner = self.text.as_str().read_span(&local, before, after)?;
+        let line = inner.line() + self.first_line;
+        let column = if line == 0 {
             inner.column() + self.origin.1
         } else {
             inner.column()
         };
+        // miette's line count runs from the start of the text, and decides whether two
+        // labels share a snippet: a window counts the lines it cut off too.
         Ok(Box::new(MietteSpanContents::new(
             inner.data(),
-            *inner.span(),
-            inner.line() + self.origin.0,
+            SourceSpan::new(
+                (inner.span().offset() + self.base).into(),
+                inner.span().len(),
+            ),
+            line + self.origin.0,
             column,
-            inner.line_count(),
+            inner.line_count() + self.first_line,
         )))
     }
 }
@@ -113,7 +149,8 @@ impl SourceCode for Text {
 /// escaped (`\u{1b}`), and spans are moved to match. Tabs and line ends stay.
 struct Shown {
     source: NamedSource<Text>,
-    /// `(offset just after an escaped character, bytes added up to there)`, ascending.
+    /// `(offset just after an escaped character, bytes added up to there)`, ascending;
+    /// offsets count as spans do.
     shifts: Vec<(usize, usize)>,
 }
 
@@ -133,7 +170,7 @@ impl Shown {
             let added = shifts.last().map_or(0, |&(_, a)| a) + escaped.len() - c.len_utf8();
             shown.push_str(&escaped);
             copied = i + c.len_utf8();
-            shifts.push((copied, added));
+            shifts.push((file.base + copied, added));
         }
         let shown = if shifts.is_empty() {
             text.clone()
@@ -147,6 +184,8 @@ impl Shown {
                 Text {
                     text: shown,
                     origin: file.origin,
+                    base: file.base,
+                    first_line: file.first_line,
                 },
             ),
             shifts,

@@ -64,6 +64,34 @@ impl Input<'_> {
     }
 }
 
+/// A JSON array written element by element as `f` makes each from an item, so that a
+/// long list is never held as one `serde_json::Value`.
+pub(crate) struct Each<'a, T, F>(pub &'a [T], pub F);
+
+impl<'a, T, V: serde::Serialize, F: Fn(&'a T) -> V> serde::Serialize for Each<'a, T, F> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(&self.1))
+    }
+}
+
+/// Write `value` as pretty-printed JSON (two-space indent) and a final line end, in many
+/// small writes (`out` had better be buffered).
+pub(crate) fn write_pretty(
+    out: &mut (impl std::io::Write + ?Sized),
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// [`write_pretty`] into a string.
+pub(crate) fn pretty_string(value: &impl serde::Serialize) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and serializing these types cannot either.
+    let _ = write_pretty(&mut out, value);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// `a.yaml:3:7` or `a.yaml` for a diagnostic without a position.
 pub fn location(d: &Diagnostic) -> String {
     match d.start() {

@@ -9,6 +9,7 @@
 
 use super::Input;
 use crate::diagnostic::{Code, Diagnostic, Label, Severity};
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -22,39 +23,58 @@ pub fn render(input: &Input<'_>) -> String {
         .enumerate()
         .map(|(i, (id, _))| (id.as_str(), i))
         .collect();
-    let results: Vec<Value> = input
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let id = rule_id(d);
-            result(d, &id, index.get(id.as_str()).copied())
-        })
-        .collect();
-    let log = json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "consentlint",
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "invocations": [{
-                "executionSuccessful": !input.diagnostics.iter().any(|d| {
+    // Results are written one at a time (see `super::Each`); keys in sorted order, as
+    // `serde_json::Value` writes them.
+    let results = super::Each(input.diagnostics, |d: &Diagnostic| {
+        let id = rule_id(d);
+        result(d, &id, index.get(id.as_str()).copied())
+    });
+    let log = Log {
+        schema: SCHEMA_URI,
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            invocations: [Invocation {
+                execution_successful: !input.diagnostics.iter().any(|d| {
                     d.code.category() == crate::diagnostic::Category::Input
                         && d.severity == Severity::Error
                 }),
             }],
+            results,
+            tool: json!({
+                "driver": {
+                    "name": "consentlint",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules.iter().map(|(_, r)| r).collect::<Vec<_>>(),
+                }
+            }),
         }],
-    });
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+        version: "2.1.0",
+    };
+    super::pretty_string(&log)
+}
+
+#[derive(Serialize)]
+struct Log<R> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<R>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<R> {
+    column_kind: &'static str,
+    invocations: [Invocation; 1],
+    results: R,
+    tool: Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
 }
 
 /// `code`, or `code/rule` when a policy rule decided.

@@ -173,6 +173,13 @@ pub fn run(options: &Options) -> Report {
         })
         .collect();
 
+    // Reserved once: growing by doubling would briefly hold up to three copies.
+    let findings = first
+        .iter()
+        .chain(&second)
+        .map(|p| p.outcome.diagnostics.len())
+        .sum::<usize>();
+    report.diagnostics.reserve_exact(findings);
     for partial in first.into_iter().chain(second) {
         if partial.checked || partial.deferred_schema {
             report.files += 1;
@@ -256,7 +263,10 @@ fn check_file(
     cache: &PolicyCache<'_>,
     used_schemas: Option<&HashSet<String>>,
 ) -> Partial {
-    let partial = check_one(input, options, cx, cache, used_schemas);
+    let mut partial = check_one(input, options, cx, cache, used_schemas);
+    // The file (and the schemas it pulled in) is dropped now; its findings keep only the
+    // lines their snippets show.
+    diagnostic::compact(&mut partial.outcome.diagnostics);
     if let Some(progress) = &options.progress {
         progress.file_done(&partial);
     }
