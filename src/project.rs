@@ -5,12 +5,20 @@
 //! the referring file and refused if they are remote, absolute, or leave the project root
 //! (also through symlinks). Display paths stay relative, `/`-separated, as users wrote them.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug)]
 pub struct Project {
     /// Absolute, canonical project root (the config file's directory, else the working directory).
     pub root: PathBuf,
+    /// The working directory, read once (relative references are resolved against it).
+    cwd: PathBuf,
+    /// Canonical forms of the directories references led into (`None`: not there). A
+    /// reference is resolved for every schema and `$ref`'d file, and canonicalizing its
+    /// whole path each time was one `readlink` per path component.
+    canonical_dirs: Arc<Mutex<HashMap<PathBuf, Option<PathBuf>>>>,
 }
 
 /// A file reference resolved to a path on disk and the path shown to users.
@@ -23,7 +31,35 @@ pub struct Resolved {
 impl Project {
     pub fn new(root: &Path) -> Project {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        Project { root }
+        Project {
+            root,
+            cwd: std::env::current_dir().unwrap_or_default(),
+            canonical_dirs: Arc::default(),
+        }
+    }
+
+    /// `path` (absolute, lexically normal) with every symlink resolved, or `None` if it
+    /// does not exist — `Path::canonicalize`, with the directory part remembered.
+    fn canonical(&self, path: &Path) -> Option<PathBuf> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return path.canonicalize().ok();
+        };
+        let is_link = std::fs::symlink_metadata(path)
+            .ok()?
+            .file_type()
+            .is_symlink();
+        if is_link {
+            return path.canonicalize().ok();
+        }
+        let mut dirs = self
+            .canonical_dirs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let dir = dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| dir.canonicalize().ok())
+            .as_ref()?;
+        Some(dir.join(name))
     }
 
     /// Resolve `reference`, written in the file shown as `from`, confined to the root.
@@ -41,12 +77,12 @@ impl Project {
         let base = Path::new(from).parent().unwrap_or(Path::new(""));
         let display = normalize(&base.join(reference));
         let path = PathBuf::from(&display);
-        let absolute = normalize_path(&std::env::current_dir().unwrap_or_default().join(&path));
+        let absolute = normalize_path(&self.cwd.join(&path));
         if !absolute.starts_with(&self.root) {
             return Err(format!("`{reference}` leaves the project root"));
         }
         // A symlink inside the project may still point outside it.
-        if let Ok(canonical) = absolute.canonicalize()
+        if let Some(canonical) = self.canonical(&absolute)
             && !canonical.starts_with(&self.root)
         {
             return Err(format!(
@@ -160,5 +196,38 @@ mod tests {
             project.resolve("a/m.yaml", "s/e.json").unwrap().display,
             "a/s/e.json"
         );
+    }
+
+    /// A symlink, as the referenced file or as a directory on the way to it, may not lead
+    /// out of the root — asked repeatedly, since directories' canonical forms are
+    /// remembered.
+    #[test]
+    fn refuses_references_that_leave_through_symlinks() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("e.json"), "{}").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("a/s")).unwrap();
+        std::fs::write(root.join("a/s/e.json"), "{}").unwrap();
+        symlink(outside.path().join("e.json"), root.join("a/s/out.json")).unwrap();
+        symlink(root.join("a/s/e.json"), root.join("a/s/in.json")).unwrap();
+        symlink(outside.path(), root.join("a/away")).unwrap();
+        symlink(root.join("a/s"), root.join("a/near")).unwrap();
+        let project = Project::new(&root);
+        let from = root.join("a/m.yaml").display().to_string();
+        for _ in 0..2 {
+            assert!(project.resolve(&from, "s/e.json").is_ok());
+            assert!(project.resolve(&from, "s/in.json").is_ok());
+            assert!(project.resolve(&from, "near/e.json").is_ok());
+            assert!(
+                project.resolve(&from, "s/missing.json").is_ok(),
+                "reported when read"
+            );
+            for escape in ["s/out.json", "away/e.json", "near/out.json"] {
+                let error = project.resolve(&from, escape).unwrap_err();
+                assert!(error.contains("through a symlink"), "{escape}: {error}");
+            }
+        }
     }
 }

@@ -226,13 +226,14 @@ fn mentions_manifest(
     let Ok(file) = std::fs::File::open(path) else {
         return false;
     };
-    if !file
-        .metadata()
-        .is_ok_and(|m| m.is_file() && m.len() <= limits.max_file_size)
-    {
+    let Ok(metadata) = file.metadata() else {
+        return false;
+    };
+    if !metadata.is_file() || metadata.len() > limits.max_file_size {
         return false;
     }
-    let mut bytes = Vec::new();
+    // Sized to the file, so it is read in one call (and one more to see the end).
+    let mut bytes = Vec::with_capacity(metadata.len() as usize + 1);
     file.take(limits.max_file_size)
         .read_to_end(&mut bytes)
         .is_ok_and(|_| finder.find(&bytes).is_some())
