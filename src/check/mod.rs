@@ -220,7 +220,8 @@ fn check_fields(
     fields: &[FieldSite],
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<&str, &FieldSite> = HashMap::default();
+    let mut seen: HashMap<&str, &FieldSite> =
+        HashMap::with_capacity_and_hasher(fields.len(), Default::default());
     for f in fields {
         if let Some(first) = seen.insert(&f.name, f) {
             out.push(
