@@ -160,7 +160,13 @@ impl Shown {
         let mut shifts = Vec::new();
         let mut shown = String::new();
         let mut copied = 0;
-        for (i, c) in text.char_indices() {
+        // Every unsafe character (a control, C0 or C1, or a bidi override) starts with an
+        // ASCII control byte, 0x7f, 0xc2 or 0xe2, so only those places are decoded: this
+        // runs for every file a diagnostic shows, the whole policy file included.
+        let starts = text.bytes().enumerate().filter(|&(_, b)| {
+            (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xe2)
+        });
+        for (i, c) in starts.filter_map(|(i, _)| Some((i, text.get(i..)?.chars().next()?))) {
             let line_end = c == '\r' && text[i + 1..].starts_with('\n');
             if !is_unsafe(c) || c == '\n' || c == '\t' || line_end {
                 continue;
@@ -333,5 +339,42 @@ impl miette::Diagnostic for Related {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(self.label.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What `Shown::new` computes, deciding every character (the definition).
+    fn shifts_char_by_char(text: &str) -> Vec<(usize, usize)> {
+        let mut shifts = Vec::new();
+        for (i, c) in text.char_indices() {
+            let line_end = c == '\r' && text[i + 1..].starts_with('\n');
+            if !is_unsafe(c) || c == '\n' || c == '\t' || line_end {
+                continue;
+            }
+            let escaped = escape(c.encode_utf8(&mut [0; 4])).into_owned();
+            let added = shifts.last().map_or(0, |&(_, a)| a) + escaped.len() - c.len_utf8();
+            shifts.push((i + c.len_utf8(), added));
+        }
+        shifts
+    }
+
+    proptest! {
+        /// Deciding only where an unsafe character can start finds exactly the characters
+        /// a character-by-character pass escapes: controls (C0, C1, a lone `\r`), bidi
+        /// overrides, and none of their safe neighbours (`—`, `→`, `é`, CRLF).
+        #[test]
+        fn escapes_exactly_the_unsafe_characters(
+            text in prop::collection::vec(prop::sample::select(vec![
+                "a", "é", "—", "→", "\u{85}", "\u{9b}", "\u{a0}", "\u{202e}", "\u{2066}",
+                "\u{200f}", "\u{2028}", "\r\n", "\r", "\n", "\t", "\u{1b}[31m", "\u{7f}", "€",
+            ]), 0..24).prop_map(|parts| parts.concat()),
+        ) {
+            let shown = Shown::new(&SourceFile::new("t.yaml", text.clone()));
+            prop_assert_eq!(&shown.shifts, &shifts_char_by_char(&text));
+        }
     }
 }
