@@ -107,7 +107,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
                         Field::Defined => {
                             map.next_value::<LocationSpan>()?;
                         }
-                        Field::Other => {
+                        Field::Span | Field::Other => {
                             map.next_value::<de::IgnoredAny>()?;
                         }
                     }
@@ -133,6 +133,8 @@ enum Field {
     Value,
     Referenced,
     Defined,
+    /// A `Location`'s byte span.
+    Span,
     Other,
 }
 
@@ -152,6 +154,7 @@ impl<'de> Deserialize<'de> for Field {
                     "value" => Field::Value,
                     "referenced" => Field::Referenced,
                     "defined" => Field::Defined,
+                    "span" => Field::Span,
                     _ => Field::Other,
                 })
             }
@@ -176,8 +179,8 @@ impl<'de> Deserialize<'de> for LocationSpan {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LocationSpan, A::Error> {
-                while let Some(key) = map.next_key::<SpanKey>()? {
-                    if key.0 {
+                while let Some(field) = map.next_key::<Field>()? {
+                    if let Field::Span = field {
                         let span = map.next_value::<serde_saphyr::Span>()?;
                         return Ok(LocationSpan(byte_span(&span)));
                     }
@@ -188,29 +191,6 @@ impl<'de> Deserialize<'de> for LocationSpan {
         }
 
         deserializer.deserialize_struct("Location", &["line", "column", "span"], Fields)
-    }
-}
-
-/// Whether a `Location` field is its `span`.
-struct SpanKey(bool);
-
-impl<'de> Deserialize<'de> for SpanKey {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Name;
-
-        impl Visitor<'_> for Name {
-            type Value = SpanKey;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a location field")
-            }
-
-            fn visit_str<E>(self, name: &str) -> Result<SpanKey, E> {
-                Ok(SpanKey(name == "span"))
-            }
-        }
-
-        deserializer.deserialize_identifier(Name)
     }
 }
 
