@@ -144,18 +144,35 @@ impl Config {
         let dir = absolute
             .parent()
             .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
-        let dir_display = project::relative(&dir, cwd);
-        let from_dir = |value: &str| project::normalize(&Path::new(&dir_display).join(value));
         let mut problems = Vec::new();
 
-        let policy = string(&root, "policy").map(|p| {
+        // The config is a file of the project like any other (a pull request can change
+        // it), so the files it names may not leave the project either.
+        let project = project::Project::seen_from(&dir, cwd);
+        let mut confined =
+            |what: &str, value: Sp<String>| match project.resolve(&display, &value.value) {
+                Ok(resolved) => Some(resolved.display),
+                Err(reason) => {
+                    problems.push(
+                        Diagnostic::at(
+                            Code::UnresolvedRef,
+                            &source,
+                            value.span,
+                            format!("cannot use {what} `{}`: {reason}", value.value),
+                        )
+                        .with_label("not followed"),
+                    );
+                    None
+                }
+            };
+        let policy = string(&root, "policy").and_then(|p| {
             if crate::builtin::name(&p.value).is_some() {
-                p.value
+                Some(p.value)
             } else {
-                from_dir(&p.value)
+                confined("policy", p)
             }
         });
-        let baseline = string(&root, "baseline").map(|b| from_dir(&b.value));
+        let baseline = string(&root, "baseline").and_then(|b| confined("baseline", b));
         let include = globs(&root, "include", &source, &mut problems);
         let exclude = globs(&root, "exclude", &source, &mut problems);
         let severity = overrides(&root, &source, &mut problems);

@@ -30,10 +30,15 @@ pub struct Resolved {
 
 impl Project {
     pub fn new(root: &Path) -> Project {
+        Project::seen_from(root, &std::env::current_dir().unwrap_or_default())
+    }
+
+    /// A project whose files are shown relative to `cwd` rather than the working directory.
+    pub fn seen_from(root: &Path, cwd: &Path) -> Project {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         Project {
             root,
-            cwd: std::env::current_dir().unwrap_or_default(),
+            cwd: cwd.to_path_buf(),
             canonical_dirs: Arc::default(),
         }
     }
@@ -60,6 +65,11 @@ impl Project {
             .or_insert_with(|| dir.canonicalize().ok())
             .as_ref()?;
         Some(dir.join(name))
+    }
+
+    /// Whether the file shown as `path` lies inside the root (lexically).
+    pub fn contains(&self, path: &str) -> bool {
+        normalize_path(&self.cwd.join(path)).starts_with(&self.root)
     }
 
     /// Resolve `reference`, written in the file shown as `from`, confined to the root.

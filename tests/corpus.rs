@@ -151,6 +151,18 @@ fn sensitive_names_in_mozilla_pipeline_schemas() {
     }
 }
 
+/// The fideslang fixture reads a vendored copy of fideslang's default data categories (a
+/// policy's references may not leave the project); it must be the corpus file unchanged.
+#[test]
+fn the_vendored_fideslang_categories_are_the_corpus_file() {
+    let vendored = std::fs::read_to_string("tests/vendored/fideslang/data_categories.yml").unwrap();
+    let original = std::fs::read_to_string(format!(
+        "{CORPUS}/fides/ethyca+fideslang/data_files/data_categories.yml"
+    ))
+    .unwrap();
+    assert_eq!(vendored, original);
+}
+
 #[test]
 fn a_policy_over_the_fideslang_default_taxonomy() {
     let (out, code) = consentlint(&[

@@ -749,3 +749,133 @@ fn config_limits_are_honoured() {
         "{codes:?}"
     );
 }
+
+/// A policy in the project cannot make consentlint read a file outside it: `extends:` and
+/// `taxonomy:` that are absolute or climb out of the root are refused at the reference,
+/// in `check` and in `policy lint`, and nothing of the named files reaches the output.
+#[test]
+fn a_policy_cannot_name_files_outside_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A file beside the project, with a marker that must never be printed.
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        "secret.yaml",
+        "kind: Policy\nSECRET-MARKER: [\n",
+    );
+    let secret = outside.path().join("secret.yaml").display().to_string();
+    let climb = format!(
+        "{}{}",
+        "../".repeat(root.components().count() + 2),
+        secret.trim_start_matches('/')
+    );
+    write(root, "consentlint.yaml", "policy: builtin:default\n");
+    let levels = "consent_levels:\n  - { id: required, default: on, can_disable: [] }\n";
+    write(
+        root,
+        "team/extends.yaml",
+        format!("kind: Policy\nid: a\nextends: [{secret}, {climb}]\n{levels}"),
+    );
+    write(
+        root,
+        "team/taxonomy.yaml",
+        format!("kind: Policy\nid: b\ntaxonomy: {climb}\n{levels}"),
+    );
+    write(
+        root,
+        "team/fides.yaml",
+        format!("kind: Policy\nid: c\ntaxonomy: fideslang:{secret}\n{levels}"),
+    );
+    write(
+        root,
+        "team/base.yaml",
+        format!("kind: Policy\nid: d\n{levels}"),
+    );
+    write(
+        root,
+        "team/fine.yaml",
+        "kind: Policy\nid: e\nextends: [base.yaml]\n",
+    );
+
+    let check = consentlint(root, &["check", "team", "--format", "json"]);
+    assert_eq!(check.code, 2, "{}", check.stdout);
+    let mut refused: Vec<(String, Option<u64>, String)> = check.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unresolved-ref")
+        .map(|d| {
+            let message = d["message"].as_str().unwrap().to_owned();
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64(),
+                message,
+            )
+        })
+        .collect();
+    refused.sort();
+    let reasons: Vec<(&str, Option<u64>, bool)> = refused
+        .iter()
+        .map(|(file, line, message)| {
+            let why = message
+                .ends_with("is an absolute path; references must be relative to the file")
+                || message.ends_with("leaves the project root");
+            (file.as_str(), *line, why)
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("team/extends.yaml", Some(3), true),
+            ("team/extends.yaml", Some(3), true),
+            ("team/fides.yaml", Some(3), true),
+            ("team/taxonomy.yaml", Some(3), true),
+        ],
+        "{refused:?}"
+    );
+    assert!(!check.stdout.contains("SECRET-MARKER") && !check.stderr.contains("SECRET-MARKER"));
+
+    let lint = consentlint(
+        root,
+        &["policy", "lint", "team/extends.yaml", "team/fine.yaml"],
+    );
+    assert_eq!(lint.code, 2, "{}", lint.stdout);
+    assert_eq!(
+        lint.stdout.matches("unresolved-ref").count(),
+        2,
+        "{}",
+        lint.stdout
+    );
+    assert!(!lint.stdout.contains("SECRET-MARKER") && !lint.stderr.contains("SECRET-MARKER"));
+
+    // The config is a file of the project too: its `policy:` and `baseline:` stay inside.
+    write(
+        root,
+        "consentlint.yaml",
+        format!("policy: {secret}\nbaseline: {climb}\n"),
+    );
+    let config = consentlint(root, &["check", "team", "--format", "json"]);
+    assert_eq!(config.code, 2, "{}", config.stdout);
+    let report = config.json();
+    let refused: Vec<(&str, Option<u64>, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap(),
+                d["line"].as_u64(),
+                d["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            ("consentlint.yaml", Some(1), "unresolved-ref"),
+            ("consentlint.yaml", Some(2), "unresolved-ref"),
+        ]
+    );
+    assert!(!config.stdout.contains("SECRET-MARKER") && !config.stderr.contains("SECRET-MARKER"));
+}

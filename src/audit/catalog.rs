@@ -150,7 +150,11 @@ impl Catalog {
             let policy = policies
                 .entry(reference.clone())
                 .or_insert_with(|| {
-                    let (policy, found) = policy::compile(&reference, &options.limits);
+                    let limits = crate::load::Limits {
+                        confine_to: Some(project.root.clone()),
+                        ..options.limits.clone()
+                    };
+                    let (policy, found) = policy::compile(&reference, &limits);
                     problems.extend(found);
                     policy.map(Arc::new)
                 })

@@ -128,12 +128,25 @@ pub fn policy(command: PolicyCommand) -> ExitCode {
 
 /// Compile a policy, printing its problems to stderr; `None` when it has errors.
 pub fn load_policy(reference: &str) -> Option<Policy> {
-    let (policy, mut problems) = consentlint::policy::compile(reference, &Limits::default());
+    let (policy, mut problems) = consentlint::policy::compile(reference, &project_limits());
     consentlint::diagnostic::sort(&mut problems);
     if !problems.is_empty() {
         eprint!("{}", human::render(&problems, stderr_style()));
     }
     policy
+}
+
+/// Default limits, with a policy's references confined to the project (the directory of
+/// `consentlint.yaml`, else the working directory), as `check` confines them.
+fn project_limits() -> Limits {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = consentlint::config::discover(&cwd)
+        .and_then(|file| file.parent().map(std::path::Path::to_path_buf))
+        .unwrap_or(cwd);
+    Limits {
+        confine_to: Some(consentlint::project::Project::new(&root).root),
+        ..Limits::default()
+    }
 }
 
 fn stderr_style() -> human::Style {
@@ -147,7 +160,7 @@ fn usage_error(message: &str) -> ExitCode {
 }
 
 fn lint(args: LintArgs) -> ExitCode {
-    let limits = Limits::default();
+    let limits = project_limits();
     let mut diagnostics = Vec::new();
     for reference in &args.policies {
         let (policy, problems) = consentlint::policy::compile(reference, &limits);

@@ -22,9 +22,14 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Resource limits for untrusted input.
+/// What untrusted input may cost, and where its references may lead.
 #[derive(Clone, Debug)]
 pub struct Limits {
+    /// The directory (absolute, canonical: the project root) that files named by
+    /// `extends:` and `taxonomy:` in a policy inside it may not leave; `None` leaves them
+    /// unconfined (built-in documents, tests). Policies named on the command line from
+    /// outside the root are the user's own choice and keep relative references as written.
+    pub confine_to: Option<std::path::PathBuf>,
     /// Largest file read, in bytes.
     pub max_file_size: u64,
     /// Deepest nesting of mappings and lists.
@@ -40,6 +45,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
+            confine_to: None,
             max_file_size: 32 * 1024 * 1024,
             max_depth: 128,
             max_nodes: 5_000_000,

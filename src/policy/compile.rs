@@ -147,7 +147,13 @@ fn collect_layers(
     let doc = PolicyDoc::read(&loaded.root);
     stack.push(reference.to_owned());
     for base in &doc.extends {
-        let target = resolve_relative(&loaded.source.name, &base.value);
+        let target = match resolve(&loaded.source.name, &base.value, limits) {
+            Ok(target) => target,
+            Err(reason) => {
+                out.push(refused(&loaded.source, base, "extend", &reason));
+                continue;
+            }
+        };
         let via = Label::new(&loaded.source, base.span, "extended here");
         collect_layers(&target, None, Some(via), limits, stack, layers, out);
     }
@@ -156,6 +162,43 @@ fn collect_layers(
         source: loaded.source,
         doc,
     });
+}
+
+/// A file a policy names (`extends:`, `taxonomy:`), for reading: relative to the
+/// referring file, and — for a policy inside the project — confined to the project root
+/// like every other reference in the project's files (a pull request could otherwise
+/// name `/etc/passwd` and have a parse error quote it into the CI log).
+fn resolve(from: &str, reference: &str, limits: &Limits) -> Result<String, String> {
+    let confined = limits
+        .confine_to
+        .as_deref()
+        .map(project::Project::new)
+        .filter(|project| {
+            builtin::name(reference).is_none()
+                && load::git::join(from, reference).is_none()
+                && builtin::name(from).is_none()
+                && project.contains(from)
+        });
+    match confined {
+        Some(project) => project.resolve(from, reference).map(|r| r.display),
+        None => Ok(resolve_relative(from, reference)),
+    }
+}
+
+/// The diagnostic for a reference [`resolve`] refused.
+fn refused(
+    source: &Arc<SourceFile>,
+    reference: &Sp<String>,
+    what: &str,
+    reason: &str,
+) -> Diagnostic {
+    Diagnostic::at(
+        Code::UnresolvedRef,
+        source,
+        reference.span,
+        format!("cannot {what} `{}`: {reason}", reference.value),
+    )
+    .with_label("not followed")
 }
 
 /// `builtin:` references stay as they are; paths are relative to the referring file.
@@ -275,23 +318,26 @@ fn build(
         .map(|p| p.iter().map(|s| s.value.clone()).collect());
 
     // Taxonomy and extensions.
-    let taxonomy_ref = merged
-        .taxonomy
-        .map(|(layer, t)| {
-            let reference = match t.value.strip_prefix(fideslang::PREFIX) {
-                Some(path) => format!(
-                    "{}{}",
-                    fideslang::PREFIX,
-                    resolve_relative(&layer.source.name, path)
-                ),
-                None => resolve_relative(&layer.source.name, &t.value),
+    let taxonomy_ref = match merged.taxonomy {
+        Some((layer, t)) => {
+            let resolved = match t.value.strip_prefix(fideslang::PREFIX) {
+                Some(path) => resolve(&layer.source.name, path, limits)
+                    .map(|path| format!("{}{path}", fideslang::PREFIX)),
+                None => resolve(&layer.source.name, &t.value, limits),
             };
-            (
-                reference,
-                Some(Label::new(&layer.source, t.span, "taxonomy named here")),
-            )
-        })
-        .unwrap_or_else(|| ("builtin:default".to_owned(), None));
+            match resolved {
+                Ok(reference) => (
+                    reference,
+                    Some(Label::new(&layer.source, t.span, "taxonomy named here")),
+                ),
+                Err(reason) => {
+                    out.push(refused(&layer.source, t, "use taxonomy", &reason));
+                    return None;
+                }
+            }
+        }
+        None => ("builtin:default".to_owned(), None),
+    };
     let mut decls: Vec<(Arc<SourceFile>, TypeDecl)> =
         load_taxonomy(&taxonomy_ref.0, taxonomy_ref.1, limits, out)?;
     for layer in layers {

@@ -135,7 +135,11 @@ pub fn build(options: &Options) -> Inventory {
             }
         };
         if !by_policy.contains_key(&reference) {
-            let (policy, problems) = crate::policy::compile(&reference, &options.limits);
+            let limits = crate::load::Limits {
+                confine_to: Some(project.root.clone()),
+                ..options.limits.clone()
+            };
+            let (policy, problems) = crate::policy::compile(&reference, &limits);
             inventory.diagnostics.extend(problems);
             let Some(policy) = policy else {
                 inventory.diagnostics.push(Diagnostic::new(

@@ -135,8 +135,13 @@ pub fn run(options: &Options) -> Report {
         limits: &options.limits,
         today: options.today,
     };
+    // Policies in the project may not name files outside it (`extends:`, `taxonomy:`).
+    let policy_limits = Limits {
+        confine_to: Some(project.root.clone()),
+        ..options.limits.clone()
+    };
     let cache = PolicyCache {
-        limits: &options.limits,
+        limits: &policy_limits,
         cells: Mutex::default(),
         diagnostics: Mutex::default(),
     };
