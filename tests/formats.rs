@@ -26,11 +26,18 @@ fn check(path: &str, format: &str, extra: &[&str]) -> (String, String, i32) {
 fn sarif_validator() -> jsonschema::Validator {
     let vendored = std::fs::read_to_string("tests/schemas/sarif-schema-2.1.0.json").unwrap();
     let shared = Path::new("../shared/external-schemas/sarif-schema-2.1.0.json");
-    if let Ok(original) = std::fs::read_to_string(shared) {
-        assert_eq!(
+    match std::fs::read_to_string(shared) {
+        Ok(original) => assert_eq!(
             vendored, original,
             "the vendored SARIF schema differs from {shared:?}"
-        );
+        ),
+        Err(_) => {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: skipped comparing tests/schemas/ with {shared:?}: not beside this checkout"
+            );
+        }
     }
     let schema: Value = serde_json::from_str(&vendored).unwrap();
     jsonschema::options()
