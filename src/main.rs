@@ -326,7 +326,14 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Some(path) = &args.write_baseline {
         let anchor = baseline::Anchor::new(path, &cwd);
         let text = baseline::write(&report.diagnostics, &anchor);
-        if let Err(error) = std::fs::write(path, text) {
+        // `ci/consentlint-baseline.json` in a project without `ci/` yet: make the folder.
+        let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(parent) => {
+                std::fs::create_dir_all(parent).and_then(|()| std::fs::write(path, text))
+            }
+            None => std::fs::write(path, text),
+        };
+        if let Err(error) = written {
             eprintln!(
                 "consentlint: cannot write the baseline `{}`: {error}",
                 path.display()

@@ -72,27 +72,6 @@ fn fail_on_decides_whether_warnings_fail() {
 }
 
 #[test]
-fn the_readme_shows_real_output() {
-    let readme = std::fs::read_to_string("README.md").unwrap();
-    let (examples, _, _) = consentlint(&["check", "examples/", "--color", "never"]);
-    assert!(readme.contains(&format!(
-        "$ cargo run --release -- check examples/\n{examples}"
-    )));
-    let (demo, _, code) = consentlint(&["check", "demo/notes-app", "--color", "never"]);
-    assert_eq!(code, 1);
-    let first = demo.split("\ndenied-data[").next().unwrap().trim_end();
-    assert!(
-        readme.contains(first),
-        "README's demo sample is stale:\n{first}"
-    );
-    let summary = demo.lines().last().unwrap();
-    assert!(
-        readme.contains(summary),
-        "README's summary is stale: {summary}"
-    );
-}
-
-#[test]
 fn the_sensitive_name_check_can_be_turned_off_in_the_config() {
     let dir = "tests/fixtures/codes/suspicious-classification";
     let (on, _, code) = consentlint(&["check", dir, "--no-config", "--format", "json"]);

@@ -364,23 +364,24 @@ fn baseline_absorbs_known_findings_by_what_not_where() {
 #[test]
 fn baseline_from_the_config_and_a_broken_baseline() {
     let p = Project::new();
-    p.run(
-        "",
-        &["check", "app", "--write-baseline", "ci/baseline.json"],
-    );
-    // Without the directory the write fails as a usage error.
+    // A missing folder is made (`ci/` in a project that has none yet)…
     let run = p.run(
         "",
         &["check", "app", "--write-baseline", "missing/dir/b.json"],
     );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(p.path("missing/dir/b.json").is_file());
+    // …but a path that cannot be written is a usage error.
+    p.write("blocker", "a file, not a folder\n");
+    let run = p.run("", &["check", "app", "--write-baseline", "blocker/b.json"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("cannot write the baseline"),
+        run.stderr
+            .contains("cannot write the baseline `blocker/b.json`"),
         "{}",
         run.stderr
     );
 
-    std::fs::create_dir_all(p.path("ci")).unwrap();
     p.run(
         "",
         &["check", "app", "--write-baseline", "ci/baseline.json"],

@@ -1,0 +1,124 @@
+//! The README's two commands, typed literally in a fresh copy of the repository placed
+//! where no `../shared/` is beside it — as on any machine that clones from the host.
+//!
+//! Slow (it builds and runs the whole suite a second time), so it is `#[ignore]`d in a
+//! plain `cargo test`; `.ci/run` runs it with `cargo test --test fresh_clone -- --ignored`.
+//!
+//! The copy is a `git clone` of the checkout with the working tree's changes laid over it
+//! (tracked files as they are now, new files git does not ignore, deleted files gone), so
+//! on a clean checkout — as in CI — it is exactly a clone of `HEAD`. It builds into this checkout's `target/` (cargo
+//! hashes workspace members by their path inside the workspace, so the dependencies built
+//! for the outer suite are reused and only the workspace's own crates are rebuilt).
+
+#[path = "common/readme.rs"]
+mod readme;
+
+use std::path::Path;
+use std::process::Command;
+
+/// The files of the working tree a clone would have, relative to the checkout.
+fn files_a_clone_has(checkout: &Path) -> Vec<String> {
+    let out = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(checkout)
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git ls-files failed");
+    String::from_utf8(out.stdout)
+        .expect("UTF-8 paths")
+        .split('\0')
+        .filter(|p| !p.is_empty())
+        // Deleted in the working tree but not yet committed: a clone would not have it.
+        .filter(|p| checkout.join(p).exists())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+#[ignore = "builds and runs the suite again; run by .ci/run"]
+fn the_readme_two_commands_work_in_a_fresh_clone() {
+    let checkout = std::env::current_dir().unwrap();
+    let readme_text = std::fs::read_to_string("README.md").unwrap();
+    let steps = readme::steps(&readme_text);
+    let (first, second) = (&steps[0], &steps[1]);
+
+    let scratch = tempfile::tempdir().unwrap();
+    let clone = scratch.path().join("consentlint");
+    let cloned = Command::new("git")
+        .args(["clone", "--quiet", "--no-hardlinks"])
+        .arg(&checkout)
+        .arg(&clone)
+        .status()
+        .expect("run git clone");
+    assert!(cloned.success(), "git clone failed");
+    let files = files_a_clone_has(&checkout);
+    for file in &files {
+        let target = clone.join(file);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(checkout.join(file), &target).unwrap();
+    }
+    for file in files_a_clone_has(&clone) {
+        if !files.contains(&file) {
+            std::fs::remove_file(clone.join(&file)).unwrap();
+        }
+    }
+    assert!(
+        !clone.join("../shared").exists(),
+        "the fresh clone must have no shared/ beside it"
+    );
+    let home = scratch.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let target_dir = checkout.join("target");
+    let in_clone = |command: &str| {
+        readme::run(
+            &format!(
+                "export CARGO_TARGET_DIR='{}'\n{command}",
+                target_dir.display()
+            ),
+            &clone,
+            &home,
+        )
+    };
+
+    let ran = in_clone(&first.command);
+    assert_eq!(
+        ran.code, 0,
+        "`{}` in a fresh clone:\n{}",
+        first.command, ran.stderr
+    );
+    let expected = first
+        .expected
+        .as_ref()
+        .expect("the README shows its output");
+    if let Err(why) = readme::matches(expected, &ran.stdout) {
+        panic!("`{}` in a fresh clone: {why}", first.command);
+    }
+
+    let ran = in_clone(&second.command);
+    assert_eq!(
+        ran.code,
+        0,
+        "`{}` in a fresh clone failed:\n{}\n{}",
+        second.command,
+        tail(&ran.stdout),
+        tail(&ran.stderr)
+    );
+    // Without shared/, the full-corpus checks say they were skipped.
+    assert!(
+        ran.stderr.contains("note: skipped"),
+        "no visible skip note:\n{}",
+        tail(&ran.stderr)
+    );
+}
+
+/// The last lines of a long output, where cargo reports what failed.
+fn tail(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(80)..].join("\n")
+}
