@@ -15,6 +15,7 @@ pub mod audit;
 pub mod baseline;
 pub mod builtin;
 pub mod check;
+pub mod classify;
 pub mod config;
 pub mod diagnostic;
 pub mod document;

@@ -386,7 +386,7 @@ fn taxonomy_of_every_seed_marks_its_extensions() {
     }
     let (skype, _, _) = consentlint(&["taxonomy", "--policy", "policies/skype-teams.yaml"]);
     assert!(skype.starts_with(
-        "taxonomy of policy `skype-teams` (77 types, 1 from `taxonomy_extensions`)\n"
+        "taxonomy of policy `skype-teams` (78 types, 1 from `taxonomy_extensions`)\n"
     ));
     assert!(skype.contains(
         "\n      app.usage.counts.sign_in     [system_metadata]         Sign-in counters  (extension, policies/skype-teams.yaml)\n"

@@ -74,6 +74,15 @@ impl Node {
         }
     }
 
+    /// A number, integer or not.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.value {
+            Value::Int(n) => Some(n as f64),
+            Value::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+
     pub fn as_bool(&self) -> Option<bool> {
         match self.value {
             Value::Bool(b) => Some(b),
