@@ -82,6 +82,8 @@ measure floor1 "$BIN/parse-floor" --jobs 1 "${PATHS[@]}"
 measure floorN "$BIN/parse-floor" "${PATHS[@]}"
 measure saphyr1 "$BIN/parse-floor" --jobs 1 --json-parser saphyr "${PATHS[@]}"
 measure saphyrN "$BIN/parse-floor" --json-parser saphyr "${PATHS[@]}"
+# classify has no --jobs: pinned to one core.
+measure classify1 taskset -c 0 "$CL" classify --no-config --format json "${PATHS[@]}"
 
 BYTES=$(sed -n 's/.*bytes=\([0-9]*\).*/\1/p' "$TMP/floor1.out")
 FILES=$(jq '.summary.files' "$TMP/check1.out")
@@ -116,6 +118,7 @@ row floor1 "parse-floor --jobs 1" ""
 row floorN "parse-floor ($CORES threads)" ""
 row saphyr1 "parse-floor --jobs 1 --json-parser saphyr" ""
 row saphyrN "parse-floor --json-parser saphyr ($CORES threads)" ""
+row classify1 "classify --format json (one core)" floor1
 awk -v c1="$(result check1 3)" -v s1="$(result saphyr1 3)" -v f1="$(result floor1 3)" \
     -v w1="$(result check1 1)" -v wn="$(result checkN 1)" -v g1="$(result floor1 1)" \
     -v gn="$(result floorN 1)" 'BEGIN {

@@ -120,6 +120,10 @@ pub struct Config {
     /// `baseline:`, as a path usable from the working directory.
     pub baseline: Option<String>,
     pub limits: Limits,
+    /// `classifier:`, the project's classifier rules, usable from the working directory.
+    pub classifier: Option<String>,
+    /// `infer:` — the confidence from which `check` decides on inferred types, if on.
+    pub infer: Option<f64>,
 }
 
 /// The config file governing `cwd`: the nearest `consentlint.yaml` at or above it.
@@ -173,6 +177,18 @@ impl Config {
             }
         });
         let baseline = string(&root, "baseline").and_then(|b| confined("baseline", b));
+        let classifier = string(&root, "classifier").and_then(|c| {
+            if crate::builtin::name(&c.value).is_some() {
+                Some(c.value)
+            } else {
+                confined("classifier", c)
+            }
+        });
+        let infer = root.get("infer").and_then(|n| match n.as_bool() {
+            Some(true) => Some(crate::classify::INFER_CONFIDENCE),
+            Some(false) => None,
+            None => n.as_f64(),
+        });
         let include = globs(&root, "include", &source, &mut problems);
         let exclude = globs(&root, "exclude", &source, &mut problems);
         let severity = overrides(&root, &source, &mut problems);
@@ -217,6 +233,8 @@ impl Config {
             fail_on,
             baseline,
             limits,
+            classifier,
+            infer,
         })
     }
 

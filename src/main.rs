@@ -16,6 +16,7 @@ use std::process::ExitCode;
 /// policy auditor's commands (`policy …`, `explain`, `report`).
 mod cli {
     pub mod audit;
+    pub mod classify;
     pub mod policy;
 }
 
@@ -39,6 +40,8 @@ enum Command {
     Check(CheckArgs),
     /// Audit captured telemetry payloads (NDJSON) against the declared manifests and policy.
     Audit(cli::audit::AuditArgs),
+    /// Propose a data type, in the policy's own taxonomy, for every field nobody classified.
+    Classify(cli::classify::ClassifyArgs),
     /// Print the data-type taxonomy of a policy as a tree, with each type's data class.
     Taxonomy {
         /// The policy whose taxonomy (with its `taxonomy_extensions`) to print.
@@ -106,6 +109,17 @@ struct CheckArgs {
     /// directory.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
+    /// Decide unclassified fields on the classifier's confident proposals (confidence at
+    /// least 0.8), marked as inferred in every finding [default: the config's `infer`].
+    #[arg(long, conflicts_with = "no_infer")]
+    infer: bool,
+    /// Do not infer types, whatever the config says.
+    #[arg(long)]
+    no_infer: bool,
+    /// Classifier rules for `--infer`: a path or `builtin:default` [default: the config's
+    /// `classifier`, else builtin:default].
+    #[arg(long, value_name = "RULES")]
+    rules: Option<String>,
     /// Ignore any `consentlint.yaml`.
     #[arg(long)]
     no_config: bool,
@@ -163,6 +177,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check(args),
         Some(Command::Audit(args)) => cli::audit::run(args),
+        Some(Command::Classify(args)) => cli::classify::run(args),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
         Some(Command::Taxonomy { policy }) => taxonomy(&policy),
         Some(Command::Policy(command)) => cli::policy::policy(command),
@@ -248,18 +263,14 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     // Only fails if a pool already exists, which cannot happen this early.
     let _ = pool.build_global();
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-
-    let config_path = match (&args.config, args.no_config) {
-        (_, true) => None,
-        (Some(path), false) => Some(path.clone()),
-        (None, false) => config::discover(&cwd),
-    };
-    let config = match config_path
-        .map(|path| Config::load(&path, &cwd))
-        .transpose()
-    {
-        Ok(config) => config,
+    let project = match ProjectRun::new(
+        &args.paths,
+        args.policy.as_deref(),
+        args.config.as_ref(),
+        args.no_config,
+        args.max_file_size,
+    ) {
+        Ok(project) => project,
         Err(problems) => {
             // Checking without the config would apply the wrong policy and severities.
             let report = run::Report {
@@ -269,24 +280,36 @@ fn check(args: CheckArgs) -> ExitCode {
             return finish(&args, report, None, FailOn::Error);
         }
     };
+    let ProjectRun {
+        cwd,
+        config,
+        mut options,
+    } = project;
     let config = config.as_ref();
-
-    let mut limits = config.map_or_else(Limits::default, |c| c.limits.clone());
-    if let Some(size) = args.max_file_size {
-        limits.max_file_size = size;
-    }
-    let options = Options {
-        paths: args.paths.clone(),
-        policy: args
-            .policy
-            .clone()
-            .or_else(|| config.and_then(|c| c.policy.clone())),
-        limits,
-        project_root: config.map_or_else(|| cwd.clone(), |c| c.dir.clone()),
-        today: Date::today(),
-        files: config.map(|c| c.files.clone()).unwrap_or_default(),
-        progress: None,
+    let infer = if args.no_infer {
+        None
+    } else if args.infer {
+        Some(consentlint::classify::INFER_CONFIDENCE)
+    } else {
+        config.and_then(|c| c.infer)
     };
+    if let Some(min_confidence) = infer {
+        match project_rules(args.rules.as_deref(), config) {
+            Ok(rules) => {
+                options.classify = Some(consentlint::classify::Session {
+                    rules,
+                    mode: consentlint::classify::Mode::Infer { min_confidence },
+                })
+            }
+            Err(problems) => {
+                let report = run::Report {
+                    diagnostics: problems,
+                    ..run::Report::default()
+                };
+                return finish(&args, report, None, FailOn::Error);
+            }
+        }
+    }
     let mut report = with_progress(options, args.quiet, !matches!(args.format, Format::Human));
     if let Some(config) = config {
         config.apply_severity(&mut report.diagnostics);
@@ -433,7 +456,11 @@ fn render_ci(format: Format, input: &render::Input<'_>) -> String {
 
 /// Print the report, or write it to `--output` and print `summary` (the terminal's line);
 /// an exit code when writing fails.
-fn emit(output: Option<&std::path::Path>, text: &str, summary: Option<&str>) -> Option<ExitCode> {
+pub(crate) fn emit(
+    output: Option<&std::path::Path>,
+    text: &str,
+    summary: Option<&str>,
+) -> Option<ExitCode> {
     emit_with(output, |out| out.write_all(text.as_bytes()), summary)
 }
 
@@ -470,6 +497,75 @@ fn emit_with(
 }
 
 /// Run, with a progress bar on stderr when [`render::progress::wanted`].
+/// The project a command runs in: the config governing the working directory and the run
+/// options it gives (shared by `check` and `classify`).
+pub(crate) struct ProjectRun {
+    pub cwd: PathBuf,
+    pub config: Option<Config>,
+    pub options: Options,
+}
+
+impl ProjectRun {
+    pub(crate) fn new(
+        paths: &[PathBuf],
+        policy: Option<&str>,
+        config: Option<&PathBuf>,
+        no_config: bool,
+        max_file_size: Option<u64>,
+    ) -> Result<ProjectRun, Vec<Diagnostic>> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let config_path = match (config, no_config) {
+            (_, true) => None,
+            (Some(path), false) => Some(path.clone()),
+            (None, false) => config::discover(&cwd),
+        };
+        let config = config_path
+            .map(|path| Config::load(&path, &cwd))
+            .transpose()?;
+        let mut limits = config
+            .as_ref()
+            .map_or_else(Limits::default, |c| c.limits.clone());
+        if let Some(size) = max_file_size {
+            limits.max_file_size = size;
+        }
+        let options = Options {
+            paths: paths.to_vec(),
+            policy: policy
+                .map(str::to_owned)
+                .or_else(|| config.as_ref().and_then(|c| c.policy.clone())),
+            limits,
+            project_root: config
+                .as_ref()
+                .map_or_else(|| cwd.clone(), |c| c.dir.clone()),
+            today: Date::today(),
+            files: config.as_ref().map(|c| c.files.clone()).unwrap_or_default(),
+            progress: None,
+            classify: None,
+        };
+        Ok(ProjectRun {
+            cwd,
+            config,
+            options,
+        })
+    }
+}
+
+/// The classifier rules a project uses: `--rules`, else the config's `classifier:`, else
+/// the built-in ones.
+pub(crate) fn project_rules(
+    given: Option<&str>,
+    config: Option<&Config>,
+) -> Result<std::sync::Arc<consentlint::classify::Rules>, Vec<Diagnostic>> {
+    match given
+        .map(str::to_owned)
+        .or_else(|| config.and_then(|c| c.classifier.clone()))
+    {
+        None => Ok(consentlint::classify::Rules::builtin_default()),
+        Some(reference) => consentlint::classify::Rules::load(&reference, &Limits::default())
+            .map(std::sync::Arc::new),
+    }
+}
+
 fn with_progress(mut options: Options, quiet: bool, machine_readable: bool) -> run::Report {
     if !render::progress::wanted(std::io::stderr().is_terminal(), quiet, machine_readable) {
         return run::run(&options);

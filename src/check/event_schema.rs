@@ -121,6 +121,60 @@ fn value_kind(type_: Option<&Node>) -> ValueKind {
     }
 }
 
+/// What an unclassified leaf's keywords tell the classifier (read only for those).
+fn hints(entries: &[Entry], type_: Option<&Node>) -> Box<crate::classify::Hints> {
+    let mut hints = crate::classify::Hints::default();
+    let mut text = String::new();
+    for entry in entries {
+        match entry.key.as_str() {
+            "format" => hints.format = entry.value.as_str().map(str::to_owned),
+            "pattern" => hints.pattern = entry.value.as_str().map(str::to_owned),
+            "enum" => {
+                let values = entry.value.as_seq().unwrap_or_default();
+                hints.has_enum = !values.is_empty();
+                hints.enum_values = values
+                    .iter()
+                    .filter_map(Node::scalar_text)
+                    .take(32)
+                    .map(|v| v.to_lowercase())
+                    .collect();
+            }
+            "title" | "description" => {
+                if let Some(t) = entry.value.as_str() {
+                    text.push_str(t);
+                    text.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    hints.text = (!text.is_empty()).then_some(text);
+    let types: Vec<&str> = match type_ {
+        Some(t) => match t.as_str() {
+            Some(one) => vec![one],
+            None => t
+                .as_seq()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::as_str)
+                .collect(),
+        },
+        None => Vec::new(),
+    };
+    hints.json_types = types
+        .into_iter()
+        .filter(|t| *t != "null")
+        .map(|t| {
+            if t == "integer" {
+                "number".to_owned()
+            } else {
+                t.to_owned()
+            }
+        })
+        .collect();
+    Box::new(hints)
+}
+
 /// A string keyword's value with its span.
 fn spanned_str(node: &Node) -> Option<Sp<String>> {
     node.as_str().map(|s| Sp::new(s.to_owned(), node.span))
@@ -315,6 +369,8 @@ impl Walker<'_> {
                 data_type: Some(data_type),
                 identification: kw.identification.and_then(spanned_str),
                 value: value_kind(kw.type_),
+                hints: None,
+                inferred: None,
             });
             covered = true;
         }
@@ -381,11 +437,23 @@ impl Walker<'_> {
             _ => {}
         }
         if !structural && !covered && !object_like {
-            self.unclassified(doc, path, name_span, value_kind(kw.type_));
+            let hints = hints(entries, kw.type_);
+            self.unclassified_with(doc, path, name_span, value_kind(kw.type_), Some(hints));
         }
     }
 
     fn unclassified(&mut self, doc: &Doc, path: &str, name_span: Span, value: ValueKind) {
+        self.unclassified_with(doc, path, name_span, value, None);
+    }
+
+    fn unclassified_with(
+        &mut self,
+        doc: &Doc,
+        path: &str,
+        name_span: Span,
+        value: ValueKind,
+        hints: Option<Box<crate::classify::Hints>>,
+    ) {
         let name = display_path(path);
         if !self
             .seen_leaves
@@ -400,6 +468,8 @@ impl Walker<'_> {
             data_type: None,
             identification: None,
             value,
+            hints,
+            inferred: None,
         });
     }
 

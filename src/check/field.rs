@@ -23,6 +23,25 @@ pub struct FieldSite {
     pub identification: Option<Sp<String>>,
     /// What the value can be, where the definition says (for the sensitive-name check).
     pub value: names::ValueKind,
+    /// What the definition says besides the name, for the classifier; gathered only for
+    /// fields nobody classified.
+    pub hints: Option<Box<crate::classify::Hints>>,
+    /// Set when `check --infer` gave the field its type: what the classifier proposed.
+    pub inferred: Option<Box<crate::classify::Candidate>>,
+}
+
+/// Say, in the message (which every format shows) and at the field, that its type was
+/// inferred and from what.
+pub fn mark_inferred(d: &mut Diagnostic, candidate: &crate::classify::Candidate) {
+    let evidence: Vec<String> = candidate.evidence.iter().map(ToString::to_string).collect();
+    d.message.push_str(&format!(
+        " [type `{}` inferred from {}; confidence {:.2}]",
+        candidate.data_type,
+        evidence.join(", "),
+        candidate.confidence
+    ));
+    d.data_type
+        .get_or_insert_with(|| candidate.data_type.clone());
 }
 
 /// The sensitive-name heuristic: a field whose name suggests more sensitive data than

@@ -19,7 +19,12 @@ use crate::sources::glean::Metric;
 use std::sync::Arc;
 
 /// Check every metric of a metrics.yaml.
-pub fn check_metrics(source: &Arc<SourceFile>, metrics: &[Metric], policy: &Policy) -> FileOutcome {
+pub fn check_metrics(
+    source: &Arc<SourceFile>,
+    metrics: &[Metric],
+    policy: &Policy,
+    classify: Option<&crate::classify::Session>,
+) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let Some(mapping) = &policy.sources.glean else {
         outcome.diagnostics.push(
@@ -42,7 +47,16 @@ pub fn check_metrics(source: &Arc<SourceFile>, metrics: &[Metric], policy: &Poli
         let site = event_site(source, metric, mapping, policy, &mut out);
         let fields = fields(source, metric, mapping);
         let before = out.len();
-        check_fields(policy, &site, &fields, &mut out);
+        check_fields(
+            policy,
+            &site,
+            &fields,
+            &mut super::Fields {
+                classify,
+                placed: &mut outcome.placed,
+                out: &mut out,
+            },
+        );
         for d in &mut out[before..] {
             explain_unmapped(d, metric, mapping);
         }
@@ -122,9 +136,16 @@ fn fields(source: &Arc<SourceFile>, metric: &Metric, mapping: &GleanMapping) -> 
         source: Arc::clone(source),
         name: name.value.clone(),
         name_span: name.span,
+        hints: data_type.is_none().then(|| {
+            Box::new(crate::classify::Hints {
+                glean_type: Some(glean_type.to_owned()).filter(|t| !t.is_empty()),
+                ..Default::default()
+            })
+        }),
         data_type,
         identification: None,
         value: value_kind(glean_type),
+        inferred: None,
     };
     let mut fields = Vec::new();
     match &metric.metric_type {

@@ -32,6 +32,8 @@ pub struct Context<'a> {
     pub project: &'a Project,
     pub limits: &'a Limits,
     pub today: Date,
+    /// The classifier, when the run proposes or infers types for unclassified fields.
+    pub classify: Option<&'a crate::classify::Session>,
 }
 
 /// The result of checking one file.
@@ -44,6 +46,8 @@ pub struct FileOutcome {
     pub schemas_used: Vec<String>,
     /// The manifest's valid suppressions and what became of them.
     pub suppressions: Vec<Suppression>,
+    /// With the classifier proposing (`classify`): every unclassified field, placed or not.
+    pub placed: Vec<crate::classify::Placed>,
 }
 
 /// The identification a manifest's `defaults:` gives its fields, if it sets one (the
@@ -183,6 +187,8 @@ fn check_event(
             data_type: f.data_type.clone(),
             identification: f.identification.clone(),
             value: names::ValueKind::Any,
+            hints: None,
+            inferred: None,
         })
         .collect();
     if let Some(schema) = &event.schema {
@@ -208,18 +214,33 @@ fn check_event(
             Err(problem) => out.push(problem),
         }
     }
-    check_fields(policy, &site, &fields, &mut out);
+    let mut fields_out = Fields {
+        classify: cx.classify,
+        placed: &mut outcome.placed,
+        out: &mut out,
+    };
+    check_fields(policy, &site, &fields, &mut fields_out);
     outcome.fields += fields.len();
     out
 }
 
-/// Check fields, reporting duplicate names first.
-fn check_fields(
+/// Where checking fields puts what it finds.
+pub struct Fields<'a> {
+    pub classify: Option<&'a crate::classify::Session>,
+    pub placed: &'a mut Vec<crate::classify::Placed>,
+    pub out: &'a mut Vec<Diagnostic>,
+}
+
+/// Check fields, reporting duplicate names first. With the classifier, an unclassified
+/// field is first proposed a type: recorded (`classify`) or, when confident enough,
+/// decided on as that type and marked as inferred (`check --infer`).
+pub fn check_fields(
     policy: &Policy,
     site: &EventSite<'_>,
     fields: &[FieldSite],
-    out: &mut Vec<Diagnostic>,
+    to: &mut Fields<'_>,
 ) {
+    let out = &mut *to.out;
     let mut seen: HashMap<&str, &FieldSite> =
         HashMap::with_capacity_and_hasher(fields.len(), Default::default());
     for f in fields {
@@ -243,11 +264,59 @@ fn check_fields(
             );
             continue;
         }
+        let inferred;
+        let f = match (to.classify, &f.data_type) {
+            (Some(session), None) => {
+                use crate::classify::{Mode, Placed, Subject};
+                let proposal = session.rules.propose(
+                    &Subject {
+                        event: &site.name,
+                        field: &f.name,
+                        hints: f.hints.as_deref(),
+                    },
+                    &policy.taxonomy,
+                );
+                match session.mode {
+                    Mode::Propose => {
+                        let at = f.source.line_col(f.name_span.start);
+                        to.placed.push(Placed {
+                            file: f.source.name.clone(),
+                            line: at.line,
+                            column: at.column,
+                            event: site.name.clone(),
+                            field: f.name.clone(),
+                            proposal,
+                        });
+                        continue;
+                    }
+                    Mode::Infer { min_confidence } => {
+                        match proposal.filter(|p| p.best.confidence >= min_confidence) {
+                            Some(p) => {
+                                inferred = FieldSite {
+                                    data_type: Some(Sp::new(p.best.data_type.clone(), f.name_span)),
+                                    inferred: Some(Box::new(p.best)),
+                                    ..f.clone()
+                                };
+                                &inferred
+                            }
+                            None => f,
+                        }
+                    }
+                }
+            }
+            _ => f,
+        };
+        let mark = |mut d: Diagnostic| {
+            if let Some(candidate) = &f.inferred {
+                field::mark_inferred(&mut d, candidate);
+            }
+            d
+        };
         if let Some(d) = field::check_field(policy, site, f) {
-            out.push(d);
+            out.push(mark(d));
         }
         if let Some(d) = field::check_name(policy, site, f) {
-            out.push(d);
+            out.push(mark(d));
         }
     }
 }
@@ -377,7 +446,17 @@ pub fn check_event_schema(
     };
     let walked = event_schema::walk(Arc::new(root), source, cx.project, cx.limits);
     out.extend(walked.diagnostics);
-    check_fields(policy, &site, &walked.fields, &mut out);
+    let mut placed = Vec::new();
+    check_fields(
+        policy,
+        &site,
+        &walked.fields,
+        &mut Fields {
+            classify: cx.classify,
+            placed: &mut placed,
+            out: &mut out,
+        },
+    );
     for d in &mut out {
         d.event.get_or_insert_with(|| name.clone());
     }
@@ -385,6 +464,7 @@ pub fn check_event_schema(
         diagnostics: out,
         events: 1,
         fields: walked.fields.len(),
+        placed,
         ..FileOutcome::default()
     }
 }

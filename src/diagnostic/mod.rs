@@ -6,7 +6,7 @@
 
 mod code;
 mod compact;
-mod escape;
+pub mod escape;
 
 pub use code::{Category, Code};
 pub use compact::{CONTEXT_LINES, compact};

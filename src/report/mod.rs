@@ -200,6 +200,7 @@ fn collect(
         project,
         limits: &options.limits,
         today: check::date::Date::today(),
+        classify: None,
     };
     for event in &doc.events {
         c.events += 1;

@@ -35,6 +35,8 @@ pub struct Options {
     pub files: FileFilter,
     /// Counters to update while the run works (for a progress bar); `None` costs nothing.
     pub progress: Option<Arc<Progress>>,
+    /// The classifier, for `classify` and `check --infer`.
+    pub classify: Option<crate::classify::Session>,
 }
 
 /// Live counters of a run, updated by its workers and read by whoever draws progress.
@@ -70,6 +72,8 @@ pub struct Report {
     pub policies: Vec<Arc<Policy>>,
     /// Every valid inline suppression, in file and line order.
     pub suppressions: Vec<Suppression>,
+    /// With the classifier proposing: every unclassified field, in file and line order.
+    pub placed: Vec<crate::classify::Placed>,
 }
 
 type Compiled = Option<Arc<Policy>>;
@@ -134,6 +138,7 @@ pub fn run(options: &Options) -> Report {
         project: &project,
         limits: &options.limits,
         today: options.today,
+        classify: options.classify.as_ref(),
     };
     // Policies in the project may not name files outside it (`extends:`, `taxonomy:`).
     let policy_limits = Limits {
@@ -196,6 +201,7 @@ pub fn run(options: &Options) -> Report {
         report.fields += partial.outcome.fields;
         report.diagnostics.extend(partial.outcome.diagnostics);
         report.suppressions.extend(partial.outcome.suppressions);
+        report.placed.extend(partial.outcome.placed);
     }
     report.diagnostics.extend(
         cache
@@ -216,6 +222,9 @@ pub fn run(options: &Options) -> Report {
     report
         .suppressions
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    report.placed.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.field).cmp(&(&b.file, b.line, b.column, &b.field))
+    });
     diagnostic::sort(&mut report.diagnostics);
     report
 }
@@ -398,7 +407,8 @@ fn check_one(
             match cache.get(&reference) {
                 Some(policy) => {
                     let metrics = crate::sources::glean::read(&root);
-                    partial.outcome = check::glean::check_metrics(&source, &metrics, &policy);
+                    partial.outcome =
+                        check::glean::check_metrics(&source, &metrics, &policy, cx.classify);
                 }
                 None => out.push(not_checked(&source.name, &reference)),
             }
