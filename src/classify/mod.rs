@@ -185,7 +185,7 @@ impl Rules {
         let mut held: Vec<Option<(f64, Vec<Evidence>)>> = vec![None; self.concepts.len()];
         for rule in &self.rules {
             let concept = &self.concepts[rule.concept];
-            if !self.value_fits(concept, subject.hints) {
+            if !Self::value_fits(concept, subject.hints) {
                 continue;
             }
             if let Some(evidence) = self.holds(rule, concept, &words, subject, &text_words) {
@@ -234,7 +234,7 @@ impl Rules {
         })
     }
 
-    fn value_fits(&self, concept: &rules::Concept, hints: Option<&Hints>) -> bool {
+    fn value_fits(concept: &rules::Concept, hints: Option<&Hints>) -> bool {
         let Some(hints) = hints else {
             return true;
         };
@@ -328,7 +328,7 @@ impl Rules {
                     .json_types
                     .iter()
                     .find(|t| rule.json_type.contains(t))?;
-                // A type alone is weak evidence; a type that is the only one is stronger.
+                // Only a field of that one type (`boolean`, not `["boolean", "string"]`).
                 if hints.json_types.len() != 1 {
                     return None;
                 }

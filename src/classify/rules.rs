@@ -47,15 +47,6 @@ pub struct Rule {
     pub has_enum: bool,
     pub description: Vec<Words>,
     pub glean_type: Vec<String>,
-    /// Where the rule is written, for `classify --explain`-style evidence.
-    pub origin: String,
-}
-
-impl Rule {
-    /// Whether the rule reads the field's name (and so is subject to `derived:` words).
-    pub fn reads_name(&self) -> bool {
-        !(self.name.is_empty() && self.name_end.is_empty() && self.name_start.is_empty())
-    }
 }
 
 /// A compiled rule set.
@@ -225,7 +216,6 @@ fn load_into(
             );
             continue;
         };
-        let line = source.line_col(id.span.start).line;
         let rule = Rule {
             id: id.value.clone(),
             concept: concept_index,
@@ -248,7 +238,6 @@ fn load_into(
             has_enum: node.get("has_enum").and_then(Node::as_bool) == Some(true),
             description: sequences(document::strings(node, "description")),
             glean_type: lower(document::strings(node, "glean_type")),
-            origin: format!("{}:{line}", source.name),
         };
         match into.rules.iter_mut().find(|r| r.id == rule.id) {
             Some(existing) => *existing = rule,

@@ -6,7 +6,6 @@ use consentlint::classify::{Candidate, Mode, Placed, Session};
 use consentlint::diagnostic::{Category, Severity};
 use consentlint::render::human;
 use serde_json::{Value, json};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -56,11 +55,7 @@ fn confidence(text: &str) -> Result<f64, String> {
 
 pub fn run(args: ClassifyArgs) -> ExitCode {
     let problems_exit = |problems: &[consentlint::diagnostic::Diagnostic]| {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        eprint!(
-            "{}",
-            human::render(problems, human::Style { color, width: 100 })
-        );
+        eprint!("{}", human::render(problems, super::policy::stderr_style()));
         ExitCode::from(2)
     };
     let project = match crate::ProjectRun::new(
@@ -151,14 +146,7 @@ pub fn render_human(placed: &[Placed], min: f64) -> String {
                     .map(|a| format!("{} ({:.2})", a.data_type, a.confidence))
                     .collect();
                 if !others.is_empty() {
-                    let _ = writeln!(
-                        out,
-                        "  {:<9} {:width$}   or {}",
-                        "",
-                        "",
-                        others.join(", "),
-                        width = 0
-                    );
+                    let _ = writeln!(out, "  {:<9}   or {}", "", others.join(", "));
                 }
             }
             None => {
@@ -205,12 +193,15 @@ impl Summary {
     }
 }
 
+fn evidence_json(c: &Candidate) -> Value {
+    c.evidence
+        .iter()
+        .map(|e| json!({"rule": e.rule, "kind": e.kind, "matched": e.matched}))
+        .collect()
+}
+
 fn candidate_json(c: &Candidate) -> Value {
-    json!({
-        "data_type": c.data_type,
-        "confidence": c.confidence,
-        "evidence": c.evidence.iter().map(|e| json!({"rule": e.rule, "kind": e.kind, "matched": e.matched})).collect::<Vec<_>>(),
-    })
+    json!({"data_type": c.data_type, "confidence": c.confidence, "evidence": evidence_json(c)})
 }
 
 pub fn render_json(placed: &[Placed], min: f64) -> String {
@@ -228,7 +219,7 @@ pub fn render_json(placed: &[Placed], min: f64) -> String {
                 let object = entry.as_object_mut().expect("an object");
                 object.insert("data_type".into(), json!(best.data_type));
                 object.insert("confidence".into(), json!(best.confidence));
-                object.insert("evidence".into(), candidate_json(best)["evidence"].clone());
+                object.insert("evidence".into(), evidence_json(best));
                 object.insert(
                     "alternatives".into(),
                     p.proposal

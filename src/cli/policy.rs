@@ -149,7 +149,7 @@ fn project_limits() -> Limits {
     }
 }
 
-fn stderr_style() -> human::Style {
+pub(crate) fn stderr_style() -> human::Style {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     human::Style { color, width: 100 }
 }
