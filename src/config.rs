@@ -9,7 +9,7 @@
 //! with span-precise diagnostics.
 
 use crate::diagnostic::{Category, Code, Diagnostic, Severity};
-use crate::document::{Sp, string};
+use crate::document::{self, Sp, string};
 use crate::load::schema_check::Format;
 use crate::load::{self, Limits, Node, Value};
 use crate::policy::Policy;
@@ -124,6 +124,8 @@ pub struct Config {
     pub classifier: Option<String>,
     /// `infer:` — the confidence from which `check` decides on inferred types, if on.
     pub infer: Option<f64>,
+    /// `classifications:`, the overlays to apply, as paths usable from the working directory.
+    pub classifications: Vec<String>,
 }
 
 /// The config file governing `cwd`: the nearest `consentlint.yaml` at or above it.
@@ -184,6 +186,11 @@ impl Config {
                 confined("classifier", c)
             }
         });
+        let classifications = document::strings(&root, "classifications")
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|c| confined("classification overlay", c))
+            .collect();
         let infer = root.get("infer").and_then(|n| match n.as_bool() {
             Some(true) => Some(crate::classify::INFER_CONFIDENCE),
             Some(false) => None,
@@ -235,6 +242,7 @@ impl Config {
             limits,
             classifier,
             infer,
+            classifications,
         })
     }
 
@@ -338,7 +346,7 @@ fn globs(
 
 /// Globs match like `.gitignore` lines: `*` stays within a directory, `**` crosses them,
 /// and a pattern without `/` matches at any depth.
-fn glob(pattern: &str) -> Result<Glob, globset::Error> {
+pub(crate) fn glob(pattern: &str) -> Result<Glob, globset::Error> {
     let trimmed = pattern.trim_start_matches("./");
     let anchored = if trimmed.contains('/') {
         trimmed.trim_start_matches('/').to_owned()

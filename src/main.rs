@@ -120,6 +120,10 @@ struct CheckArgs {
     /// `classifier`, else builtin:default].
     #[arg(long, value_name = "RULES")]
     rules: Option<String>,
+    /// A classification overlay to apply (`kind: Classification`, or a Fides dataset), in
+    /// addition to the config's `classifications`. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    overlay: Vec<PathBuf>,
     /// Ignore any `consentlint.yaml`.
     #[arg(long)]
     no_config: bool,
@@ -269,6 +273,7 @@ fn check(args: CheckArgs) -> ExitCode {
         args.config.as_ref(),
         args.no_config,
         args.max_file_size,
+        &args.overlay,
     ) {
         Ok(project) => project,
         Err(problems) => {
@@ -284,6 +289,7 @@ fn check(args: CheckArgs) -> ExitCode {
         cwd,
         config,
         mut options,
+        problems,
     } = project;
     let config = config.as_ref();
     let infer = if args.no_infer {
@@ -311,6 +317,10 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     let mut report = with_progress(options, args.quiet, !matches!(args.format, Format::Human));
+    if !problems.is_empty() {
+        report.diagnostics.extend(problems);
+        consentlint::diagnostic::sort(&mut report.diagnostics);
+    }
     if let Some(config) = config {
         config.apply_severity(&mut report.diagnostics);
         report
@@ -503,6 +513,8 @@ pub(crate) struct ProjectRun {
     pub cwd: PathBuf,
     pub config: Option<Config>,
     pub options: Options,
+    /// Problems that leave the run going without what they are about (a broken overlay).
+    pub problems: Vec<Diagnostic>,
 }
 
 impl ProjectRun {
@@ -512,6 +524,7 @@ impl ProjectRun {
         config: Option<&PathBuf>,
         no_config: bool,
         max_file_size: Option<u64>,
+        overlays: &[PathBuf],
     ) -> Result<ProjectRun, Vec<Diagnostic>> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let config_path = match (config, no_config) {
@@ -541,11 +554,26 @@ impl ProjectRun {
             files: config.as_ref().map(|c| c.files.clone()).unwrap_or_default(),
             progress: None,
             classify: None,
+            overlays: None,
         };
+        let mut options = options;
+        let mut problems = Vec::new();
+        let paths: Vec<String> = config
+            .iter()
+            .flat_map(|c| c.classifications.iter().cloned())
+            .chain(overlays.iter().map(|p| p.display().to_string()))
+            .collect();
+        if !paths.is_empty() {
+            let (loaded, mut broken) =
+                consentlint::overlay::Overlays::load(&paths, &cwd, &options.limits);
+            problems.append(&mut broken);
+            options.overlays = Some(std::sync::Arc::new(loaded));
+        }
         Ok(ProjectRun {
             cwd,
             config,
             options,
+            problems,
         })
     }
 }

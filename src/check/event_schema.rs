@@ -371,6 +371,7 @@ impl Walker<'_> {
                 value: value_kind(kw.type_),
                 hints: None,
                 inferred: None,
+                overlaid: None,
             });
             covered = true;
         }
@@ -470,6 +471,7 @@ impl Walker<'_> {
             value,
             hints,
             inferred: None,
+            overlaid: None,
         });
     }
 

@@ -28,6 +28,8 @@ pub struct FieldSite {
     pub hints: Option<Box<crate::classify::Hints>>,
     /// Set when `check --infer` gave the field its type: what the classifier proposed.
     pub inferred: Option<Box<crate::classify::Candidate>>,
+    /// Set when a classification overlay gave the field its type: the overlay entry.
+    pub overlaid: Option<Box<Label>>,
 }
 
 /// Say, in the message (which every format shows) and at the field, that its type was
@@ -42,6 +44,28 @@ pub fn mark_inferred(d: &mut Diagnostic, candidate: &crate::classify::Candidate)
     ));
     d.data_type
         .get_or_insert_with(|| candidate.data_type.clone());
+}
+
+/// Point a finding on an overlaid field at the overlay entry too; a type the taxonomy
+/// does not know is the overlay's mistake, so that finding points at the overlay first.
+pub fn mark_overlaid(d: &mut Diagnostic, entry: &Label, field: &FieldSite) {
+    if d.code == Code::UnknownDataType {
+        let mut at_entry = entry.clone();
+        at_entry.message = "not in the taxonomy".to_owned();
+        d.file = entry.source.name.clone();
+        if let Some(primary) = d.primary.replace(at_entry) {
+            d.related.insert(
+                0,
+                Label::new(
+                    &primary.source,
+                    field.name_span,
+                    format!("the field it classifies: `{}`", field.name),
+                ),
+            );
+        }
+        return;
+    }
+    d.related.push(entry.clone());
 }
 
 /// The sensitive-name heuristic: a field whose name suggests more sensitive data than

@@ -23,7 +23,7 @@ pub fn check_metrics(
     source: &Arc<SourceFile>,
     metrics: &[Metric],
     policy: &Policy,
-    classify: Option<&crate::classify::Session>,
+    cx: &super::Context<'_>,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let Some(mapping) = &policy.sources.glean else {
@@ -51,11 +51,7 @@ pub fn check_metrics(
             policy,
             &site,
             &fields,
-            &mut super::Fields {
-                classify,
-                placed: &mut outcome.placed,
-                out: &mut out,
-            },
+            &mut super::Fields::new(cx, &mut outcome.placed, &mut outcome.trace, &mut out),
         );
         for d in &mut out[before..] {
             explain_unmapped(d, metric, mapping);
@@ -146,6 +142,7 @@ fn fields(source: &Arc<SourceFile>, metric: &Metric, mapping: &GleanMapping) -> 
         identification: None,
         value: value_kind(glean_type),
         inferred: None,
+        overlaid: None,
     };
     let mut fields = Vec::new();
     match &metric.metric_type {

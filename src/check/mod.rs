@@ -17,6 +17,7 @@ use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::document::Sp;
 use crate::document::manifest::{EventDecl, ManifestDoc};
 use crate::load::{self, Limits, Node};
+use crate::overlay::{self, Overlays};
 use crate::policy::{EventContext, Identification, LevelIdx, Policy};
 use crate::project::Project;
 use crate::source::SourceFile;
@@ -34,6 +35,8 @@ pub struct Context<'a> {
     pub today: Date,
     /// The classifier, when the run proposes or infers types for unclassified fields.
     pub classify: Option<&'a crate::classify::Session>,
+    /// The run's classification overlays, if any.
+    pub overlays: Option<&'a Overlays>,
 }
 
 /// The result of checking one file.
@@ -48,6 +51,8 @@ pub struct FileOutcome {
     pub suppressions: Vec<Suppression>,
     /// With the classifier proposing (`classify`): every unclassified field, placed or not.
     pub placed: Vec<crate::classify::Placed>,
+    /// With overlays: which entries classified fields, and every field checked.
+    pub trace: overlay::Trace,
 }
 
 /// The identification a manifest's `defaults:` gives its fields, if it sets one (the
@@ -189,6 +194,7 @@ fn check_event(
             value: names::ValueKind::Any,
             hints: None,
             inferred: None,
+            overlaid: None,
         })
         .collect();
     if let Some(schema) = &event.schema {
@@ -214,11 +220,7 @@ fn check_event(
             Err(problem) => out.push(problem),
         }
     }
-    let mut fields_out = Fields {
-        classify: cx.classify,
-        placed: &mut outcome.placed,
-        out: &mut out,
-    };
+    let mut fields_out = Fields::new(cx, &mut outcome.placed, &mut outcome.trace, &mut out);
     check_fields(policy, &site, &fields, &mut fields_out);
     outcome.fields += fields.len();
     out
@@ -227,12 +229,33 @@ fn check_event(
 /// Where checking fields puts what it finds.
 pub struct Fields<'a> {
     pub classify: Option<&'a crate::classify::Session>,
+    pub overlays: Option<&'a Overlays>,
     pub placed: &'a mut Vec<crate::classify::Placed>,
+    pub trace: &'a mut overlay::Trace,
     pub out: &'a mut Vec<Diagnostic>,
 }
 
-/// Check fields, reporting duplicate names first. With the classifier, an unclassified
-/// field is first proposed a type: recorded (`classify`) or, when confident enough,
+impl<'a> Fields<'a> {
+    /// The sink for a file checked in `cx`: what it proposes and traces go to `outcome`.
+    pub fn new(
+        cx: &Context<'a>,
+        placed: &'a mut Vec<crate::classify::Placed>,
+        trace: &'a mut overlay::Trace,
+        out: &'a mut Vec<Diagnostic>,
+    ) -> Fields<'a> {
+        Fields {
+            classify: cx.classify,
+            overlays: cx.overlays.filter(|o| !o.is_empty()),
+            placed,
+            trace,
+            out,
+        }
+    }
+}
+
+/// Check fields, reporting duplicate names first. A field a classification overlay
+/// classifies is decided on the overlay's type(s). With the classifier, a field still
+/// unclassified is then proposed a type: recorded (`classify`) or, when confident enough,
 /// decided on as that type and marked as inferred (`check --infer`).
 pub fn check_fields(
     policy: &Policy,
@@ -240,12 +263,11 @@ pub fn check_fields(
     fields: &[FieldSite],
     to: &mut Fields<'_>,
 ) {
-    let out = &mut *to.out;
     let mut seen: HashMap<&str, &FieldSite> =
         HashMap::with_capacity_and_hasher(fields.len(), Default::default());
     for f in fields {
         if let Some(first) = seen.insert(&f.name, f) {
-            out.push(
+            to.out.push(
                 Diagnostic::at(
                     Code::DuplicateField,
                     &f.source,
@@ -263,6 +285,24 @@ pub fn check_fields(
                 )),
             );
             continue;
+        }
+        if let Some(overlays) = to.overlays {
+            to.trace
+                .seen
+                .push((f.source.name.clone(), site.name.clone(), f.name.clone()));
+            if let Some(i) = overlays.lookup(&f.source.name, &site.name, &f.name) {
+                to.trace.hits.push(i);
+                let entry = &overlays.entries[i];
+                match overlay_sites(entry, site, f, to.out) {
+                    Some(sites) => {
+                        for s in &sites {
+                            decide(policy, site, s, to.out);
+                        }
+                    }
+                    None => decide(policy, site, f, to.out),
+                }
+                continue;
+            }
         }
         let inferred;
         let f = match (to.classify, &f.data_type) {
@@ -306,18 +346,116 @@ pub fn check_fields(
             }
             _ => f,
         };
-        let mark = |mut d: Diagnostic| {
-            if let Some(candidate) = &f.inferred {
-                field::mark_inferred(&mut d, candidate);
-            }
-            d
-        };
-        if let Some(d) = field::check_field(policy, site, f) {
-            out.push(mark(d));
+        decide(policy, site, f, to.out);
+    }
+}
+
+/// Decide one field, saying in each finding where its type came from when it was not
+/// declared beside it (inferred, or from an overlay).
+fn decide(policy: &Policy, site: &EventSite<'_>, f: &FieldSite, out: &mut Vec<Diagnostic>) {
+    let mark = |mut d: Diagnostic| {
+        if let Some(candidate) = &f.inferred {
+            field::mark_inferred(&mut d, candidate);
         }
-        if let Some(d) = field::check_name(policy, site, f) {
-            out.push(mark(d));
+        if let Some(entry) = &f.overlaid {
+            field::mark_overlaid(&mut d, entry, f);
         }
+        d
+    };
+    if let Some(d) = field::check_field(policy, site, f) {
+        out.push(mark(d));
+    }
+    if let Some(d) = field::check_name(policy, site, f) {
+        out.push(mark(d));
+    }
+}
+
+/// The field as the overlay entry classifies it, once per type it gives; `None` when the
+/// field declares its own type, which then stands (a disagreement is `overlay-conflict`).
+fn overlay_sites(
+    entry: &overlay::Entry,
+    site: &EventSite<'_>,
+    f: &FieldSite,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<FieldSite>> {
+    let identification = entry.identification.as_ref().map(|i| i.value.as_str());
+    let Some(declared) = &f.data_type else {
+        return Some(
+            entry
+                .types
+                .iter()
+                .map(|t| FieldSite {
+                    data_type: Some(Sp::new(t.value.clone(), f.name_span)),
+                    identification: f
+                        .identification
+                        .clone()
+                        .or_else(|| identification.map(|i| Sp::new(i.to_owned(), f.name_span))),
+                    overlaid: Some(Box::new(entry.label(&t.value))),
+                    ..f.clone()
+                })
+                .collect(),
+        );
+    };
+    let conflict = |what: String, theirs: Label| {
+        let mut d = Diagnostic::at(
+            Code::OverlayConflict,
+            &entry.source,
+            entry.span,
+            format!("overlay entry for field `{}` {what}", f.name),
+        )
+        .with_label("contradicts the field's own classification")
+        .with_related(theirs)
+        .with_help("the field's own classification stands: remove the overlay entry, or correct whichever of the two is wrong");
+        d.event = Some(site.name.clone());
+        d.field = Some(f.name.clone());
+        d.data_type = Some(declared.value.clone());
+        d
+    };
+    if !entry.types.iter().any(|t| t.value == declared.value) {
+        let given: Vec<String> = entry
+            .types
+            .iter()
+            .map(|t| format!("`{}`", t.value))
+            .collect();
+        let mut d = conflict(
+            format!(
+                "says {}, but the field declares `{}`",
+                given.join(", "),
+                declared.value
+            ),
+            Label::new(
+                &f.source,
+                declared.span,
+                format!("declared `{}` here", declared.value),
+            ),
+        );
+        if let Some(t) = entry.types.first() {
+            d.primary = Some(Label::new(
+                &entry.source,
+                t.span,
+                "contradicts the field's own type",
+            ));
+        }
+        out.push(d);
+        return None;
+    }
+    match (identification, &f.identification) {
+        (Some(theirs), Some(own)) if theirs != own.value => {
+            out.push(conflict(
+                format!(
+                    "says it is sent {theirs}, but the field declares {}",
+                    own.value
+                ),
+                Label::new(&f.source, own.span, format!("declared {} here", own.value)),
+            ));
+            None
+        }
+        (Some(i), None) => Some(vec![FieldSite {
+            identification: Some(Sp::new(i.to_owned(), f.name_span)),
+            overlaid: Some(Box::new(entry.label(&declared.value))),
+            ..f.clone()
+        }]),
+        _ => None,
     }
 }
 
@@ -447,15 +585,12 @@ pub fn check_event_schema(
     let walked = event_schema::walk(Arc::new(root), source, cx.project, cx.limits);
     out.extend(walked.diagnostics);
     let mut placed = Vec::new();
+    let mut trace = overlay::Trace::default();
     check_fields(
         policy,
         &site,
         &walked.fields,
-        &mut Fields {
-            classify: cx.classify,
-            placed: &mut placed,
-            out: &mut out,
-        },
+        &mut Fields::new(cx, &mut placed, &mut trace, &mut out),
     );
     for d in &mut out {
         d.event.get_or_insert_with(|| name.clone());
@@ -465,6 +600,7 @@ pub fn check_event_schema(
         events: 1,
         fields: walked.fields.len(),
         placed,
+        trace,
         ..FileOutcome::default()
     }
 }

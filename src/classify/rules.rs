@@ -165,7 +165,7 @@ fn load_into(
                 .unwrap_or(true),
             values: document::strings(concept, "values")
                 .map(|v| v.into_iter().map(|s| json_kind(&s.value)).collect())
-                .unwrap_or_else(|| vec!["string".into(), "number".into()]),
+                .unwrap_or_else(|| vec!["string".into()]),
         };
         match into.concepts.iter_mut().find(|c| c.id == read.id) {
             Some(existing) => *existing = read,

@@ -4,6 +4,8 @@
 
 use consentlint::classify::{Candidate, Mode, Placed, Session};
 use consentlint::diagnostic::{Category, Severity};
+use consentlint::load::Limits;
+use consentlint::overlay::{self, draft};
 use consentlint::render::human;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -38,6 +40,16 @@ pub struct ClassifyArgs {
     /// Ignore any `consentlint.yaml`.
     #[arg(long)]
     no_config: bool,
+    /// A classification overlay to apply first (`kind: Classification`, or a Fides
+    /// dataset), in addition to the config's `classifications`: the fields it classifies
+    /// are not proposed. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    overlay: Vec<PathBuf>,
+    /// Draft a classification overlay in FILE for review instead of printing: confident
+    /// proposals as entries, weaker ones commented out. An existing FILE is merged: its
+    /// active entries are kept as written and the fields they classify not proposed again.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["output", "format"])]
+    write: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -58,17 +70,37 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
         eprint!("{}", human::render(problems, super::policy::stderr_style()));
         ExitCode::from(2)
     };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut overlays = args.overlay.clone();
+    let existing = match &args.write {
+        None => None,
+        Some(path) => {
+            let shown = path.display().to_string();
+            match overlay::read_for_draft(&shown, &cwd, &Limits::default()) {
+                Ok(existing) => {
+                    if existing.is_some() {
+                        // What the draft already classifies is not proposed again.
+                        overlays.push(path.clone());
+                    }
+                    existing
+                }
+                Err(problems) => return problems_exit(&problems),
+            }
+        }
+    };
     let project = match crate::ProjectRun::new(
         &args.paths,
         args.policy.as_deref(),
         args.config.as_ref(),
         args.no_config,
         None,
+        &overlays,
     ) {
         Ok(project) => project,
         Err(problems) => return problems_exit(&problems),
     };
     let mut options = project.options;
+    let broken = project.problems;
     let rules = match crate::project_rules(args.rules.as_deref(), project.config.as_ref()) {
         Ok(rules) => rules,
         Err(problems) => return problems_exit(&problems),
@@ -79,23 +111,87 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
     });
     let report = consentlint::run::run(&options);
     // Findings are `check`'s business; broken input is reported here too, and fails.
-    let input: Vec<_> = report
-        .diagnostics
+    let input: Vec<_> = broken
         .into_iter()
+        .chain(report.diagnostics)
         .filter(|d| d.code.category() == Category::Input && d.severity == Severity::Error)
         .collect();
-    let text = match args.format {
-        ClassifyFormat::Human => render_human(&report.placed, args.min_confidence),
-        ClassifyFormat::Json => render_json(&report.placed, args.min_confidence),
-    };
-    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
-        return code;
+    if let Some(path) = &args.write {
+        let configured = project
+            .config
+            .as_ref()
+            .is_some_and(|c| c.classifications.iter().any(|o| same_file(&cwd, o, path)));
+        if let Err(code) = write_draft(
+            path,
+            &cwd,
+            existing.as_ref(),
+            &report.placed,
+            &args,
+            configured,
+        ) {
+            return code;
+        }
+    } else {
+        let text = match args.format {
+            ClassifyFormat::Human => render_human(&report.placed, args.min_confidence),
+            ClassifyFormat::Json => render_json(&report.placed, args.min_confidence),
+        };
+        if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+            return code;
+        }
     }
     if input.is_empty() {
         ExitCode::SUCCESS
     } else {
         problems_exit(&input)
     }
+}
+
+fn same_file(cwd: &std::path::Path, a: &str, b: &std::path::Path) -> bool {
+    consentlint::project::normalize(&cwd.join(a)) == consentlint::project::normalize(&cwd.join(b))
+}
+
+/// Write the draft overlay and say what is in it (on stderr; stdout stays empty).
+fn write_draft(
+    path: &std::path::Path,
+    cwd: &std::path::Path,
+    existing: Option<&consentlint::load::Loaded>,
+    placed: &[Placed],
+    args: &ClassifyArgs,
+    configured: bool,
+) -> Result<(), ExitCode> {
+    let absolute = cwd.join(path);
+    let dir = absolute.parent().unwrap_or(cwd);
+    let settings = draft::Settings {
+        dir,
+        cwd,
+        min: args.min_confidence,
+        accept: consentlint::classify::INFER_CONFIDENCE,
+    };
+    let (text, counts) = draft::draft(existing.map(|e| (&e.source, &e.root)), placed, &settings);
+    let written = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&absolute, text));
+    if let Err(error) = written {
+        eprintln!("consentlint: cannot write `{}`: {error}", path.display());
+        return Err(ExitCode::from(2));
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    eprintln!(
+        "consentlint: wrote `{}`: {} active ({} kept, {} new), {} to review (commented out), {} not placed",
+        path.display(),
+        plural(counts.kept + counts.active, "entry", "entries"),
+        counts.kept,
+        counts.active,
+        counts.review,
+        plural(counts.unplaced, "field", "fields"),
+    );
+    if !configured {
+        eprintln!(
+            "consentlint: `check --overlay {}` applies it; name it under `classifications:` in consentlint.yaml to apply it always",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// The proposal shown at `min` confidence, if any.

@@ -191,6 +191,33 @@ codes! {
     ///
     /// Fix: rename or remove one of them.
     DuplicateField = "duplicate-field", Finding, Error;
+    /// A classification overlay entry matches no field, although the run checked what it
+    /// is about: a file its `files:` globs match (any file, without them) and, when it
+    /// names one, its event.
+    ///
+    /// An overlay entry that matches nothing usually means the schema moved on (a field
+    /// was renamed or removed) or the entry has a typo; either way the field it meant is
+    /// no longer classified by it. Entries about files or events the run did not check are
+    /// not reported.
+    ///
+    /// Example: `{ field: environment.system.os.nam, type: device.os.version }` where the
+    /// schema has `environment.system.os.name`.
+    ///
+    /// Fix: correct the entry to the nearest field named in the help, or remove it.
+    OverlayUnmatched = "overlay-unmatched", Finding, Warning;
+    /// A classification overlay gives a field a different type (or identification) from
+    /// the one the schema or manifest itself declares.
+    ///
+    /// The classification written next to the data wins (the field is decided on its
+    /// `x-data-type` / `type:`), but two answers to "what is this field" mean one of them
+    /// is wrong, so the disagreement is an error.
+    ///
+    /// Example: an overlay entry `{ field: client_id, type: user.id }` for a schema field
+    /// with `"x-data-type": "device.id"`.
+    ///
+    /// Fix: remove the overlay entry (the inline type stands), or correct whichever of the
+    /// two is wrong.
+    OverlayConflict = "overlay-conflict", Finding, Error;
     /// A suppression's `expires` date has passed.
     ///
     /// An expired suppression no longer hides anything: the finding it covered is reported

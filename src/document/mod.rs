@@ -38,6 +38,8 @@ pub enum Kind {
     Policy,
     Manifest,
     Config,
+    /// A classification overlay (`kind: Classification`).
+    Classification,
     EventSchema,
     /// A Mozilla Glean `metrics.yaml` (`$schema: moz://mozilla.org/schemas/glean/metrics/…`).
     GleanMetrics,
@@ -51,6 +53,7 @@ impl Kind {
                 "Policy" => Some(Kind::Policy),
                 "TelemetryManifest" => Some(Kind::Manifest),
                 "Config" => Some(Kind::Config),
+                "Classification" => Some(Kind::Classification),
                 _ => None,
             };
         }

@@ -24,6 +24,7 @@ pub enum Format {
     Config,
     Baseline,
     Classifier,
+    Classification,
 }
 
 impl Format {
@@ -35,11 +36,12 @@ impl Format {
             Format::Config => include_str!("../../schemas/config.schema.json"),
             Format::Baseline => include_str!("../../schemas/baseline.schema.json"),
             Format::Classifier => include_str!("../../schemas/classifier.schema.json"),
+            Format::Classification => include_str!("../../schemas/classification.schema.json"),
         }
     }
 
     fn schema(self) -> &'static Json {
-        static CELLS: [OnceLock<Json>; 6] = [const { OnceLock::new() }; 6];
+        static CELLS: [OnceLock<Json>; 7] = [const { OnceLock::new() }; 7];
         CELLS[self as usize].get_or_init(|| {
             // The schemas ship inside the binary and are tested, so failure here is a bug.
             serde_json::from_str(self.schema_text()).expect("embedded schema is valid JSON")
@@ -48,7 +50,7 @@ impl Format {
 
     /// The validator that reads the tree in place: the clean path.
     fn on_tree(self) -> &'static Validator<Tree> {
-        static CELLS: [OnceLock<Validator<Tree>>; 6] = [const { OnceLock::new() }; 6];
+        static CELLS: [OnceLock<Validator<Tree>>; 7] = [const { OnceLock::new() }; 7];
         CELLS[self as usize].get_or_init(|| {
             jsonschema::options_for::<Tree>()
                 .should_validate_formats(false)
@@ -59,7 +61,7 @@ impl Format {
 
     /// The validator over a `serde_json` copy, whose errors become diagnostics.
     fn on_copy(self) -> &'static Validator {
-        static CELLS: [OnceLock<Validator>; 6] = [const { OnceLock::new() }; 6];
+        static CELLS: [OnceLock<Validator>; 7] = [const { OnceLock::new() }; 7];
         CELLS[self as usize].get_or_init(|| {
             jsonschema::options()
                 .should_validate_formats(false)

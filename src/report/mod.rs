@@ -201,6 +201,7 @@ fn collect(
         limits: &options.limits,
         today: check::date::Date::today(),
         classify: None,
+        overlays: None,
     };
     for event in &doc.events {
         c.events += 1;

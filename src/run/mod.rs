@@ -37,6 +37,8 @@ pub struct Options {
     pub progress: Option<Arc<Progress>>,
     /// The classifier, for `classify` and `check --infer`.
     pub classify: Option<crate::classify::Session>,
+    /// Classification overlays applied before deciding (`classifications:`, `--overlay`).
+    pub overlays: Option<Arc<crate::overlay::Overlays>>,
 }
 
 /// Live counters of a run, updated by its workers and read by whoever draws progress.
@@ -139,6 +141,7 @@ pub fn run(options: &Options) -> Report {
         limits: &options.limits,
         today: options.today,
         classify: options.classify.as_ref(),
+        overlays: options.overlays.as_deref(),
     };
     // Policies in the project may not name files outside it (`extends:`, `taxonomy:`).
     let policy_limits = Limits {
@@ -190,7 +193,9 @@ pub fn run(options: &Options) -> Report {
         .map(|p| p.outcome.diagnostics.len())
         .sum::<usize>();
     report.diagnostics.reserve_exact(findings);
-    for partial in first.into_iter().chain(second) {
+    let mut traces = Vec::new();
+    for mut partial in first.into_iter().chain(second) {
+        traces.push(std::mem::take(&mut partial.outcome.trace));
         if partial.checked || partial.deferred_schema {
             report.files += 1;
             report.checked.push(partial.file);
@@ -209,6 +214,9 @@ pub fn run(options: &Options) -> Report {
             .into_inner()
             .unwrap_or_else(|e| e.into_inner()),
     );
+    if let Some(overlays) = &options.overlays {
+        report.diagnostics.extend(overlays.unmatched(&traces));
+    }
     report.policies = cache
         .cells
         .into_inner()
@@ -407,8 +415,7 @@ fn check_one(
             match cache.get(&reference) {
                 Some(policy) => {
                     let metrics = crate::sources::glean::read(&root);
-                    partial.outcome =
-                        check::glean::check_metrics(&source, &metrics, &policy, cx.classify);
+                    partial.outcome = check::glean::check_metrics(&source, &metrics, &policy, cx);
                 }
                 None => out.push(not_checked(&source.name, &reference)),
             }
@@ -425,6 +432,11 @@ fn check_one(
             Format::Taxonomy,
         )),
         Kind::Config => out.extend(load::schema_check::validate(&root, &source, Format::Config)),
+        Kind::Classification => out.extend(load::schema_check::validate(
+            &root,
+            &source,
+            Format::Classification,
+        )),
     }
     partial.outcome.diagnostics.extend(out);
     partial
