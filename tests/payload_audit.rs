@@ -289,8 +289,12 @@ fn sarif_and_github_reports_point_at_payload_lines() {
             )
         })
         .collect();
+    // `session_id` values start at column 51, `app_version` at 53, `request_id` at 52.
     let expected: Vec<(String, u64, u64)> = (2..=7)
-        .map(|line| ("pii-in-payload".to_owned(), line, 51))
+        .map(|line| (line, 51))
+        .chain([(8, 53)])
+        .chain((11..=17).map(|line| (line, 52)))
+        .map(|(line, column)| ("pii-in-payload".to_owned(), line, column))
         .collect();
     assert_eq!(places, expected);
     assert!(!sarif.contains("jane.doe@example.com"));

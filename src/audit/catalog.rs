@@ -7,12 +7,13 @@
 //! into a validator. Problems reading any of it are diagnostics.
 
 use super::Options;
+use super::pii;
 use crate::check::event_schema;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::manifest::{EventDecl, ManifestDoc};
 use crate::document::{Kind, Sp};
 use crate::load::{self, schema_check};
-use crate::policy::{self, Identification, LevelIdx, Policy};
+use crate::policy::{self, DataClass, Identification, LevelIdx, Policy};
 use crate::project::Project;
 use crate::run::{self, walk};
 use crate::source::{SourceFile, Span};
@@ -57,15 +58,35 @@ pub fn steps(name: &str) -> Vec<Step> {
     out
 }
 
-/// A declared field whose values are checked for raw identifiers.
+/// A declared field whose values are checked for personal data they should not hold.
 pub struct Sensitive {
     /// The declared name: a property, or a dotted schema path (`device.id`, `crumbs[].ip`).
     pub name: String,
     pub path: Vec<Step>,
-    pub identification: Identification,
-    /// Where the identification (or, when defaulted, the field) is declared.
+    /// What the declaration says that its values contradict.
+    pub declared: Declared,
+    /// What to look for in its values.
+    pub look: pii::Look,
+    /// Where the identification or type (or, when defaulted, the field) is declared.
     pub source: Arc<SourceFile>,
     pub span: Span,
+}
+
+/// Why a field's values are checked.
+pub enum Declared {
+    /// Sent pseudonymized or less: a raw identifier contradicts it.
+    Identification(Identification),
+    /// Of a non-personal type (system metadata, public data): personal data contradicts it.
+    Type { id: String, class: DataClass },
+}
+
+impl std::fmt::Display for Declared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Declared::Identification(i) => write!(f, "`{i}`"),
+            Declared::Type { id, class } => write!(f, "`{id}` ({class})"),
+        }
+    }
 }
 
 /// A declared event.
@@ -210,6 +231,7 @@ impl EventSpec {
         let manifest_name = manifest.name.clone();
         let mut declare = |name: &str,
                            identification: Option<&Sp<String>>,
+                           data_type: Option<&Sp<String>>,
                            source: &Arc<SourceFile>,
                            name_span: Span| {
             // Manifest field names are plain keys; schema-derived ones are paths.
@@ -222,32 +244,59 @@ impl EventSpec {
             let level = identification
                 .and_then(|i| Identification::parse(&i.value))
                 .unwrap_or(default_identification);
-            if level <= Identification::Pseudonymized {
-                let path = if source.name == manifest_name {
-                    vec![Step::Key(name.to_owned())]
-                } else {
-                    steps(name)
+            let class = data_type.and_then(|t| {
+                let ty = policy.taxonomy.get(&t.value)?;
+                Some((t, policy.class_of(ty)))
+            });
+            let (declared, look, span) = if level <= Identification::Pseudonymized {
+                (
+                    Declared::Identification(level),
+                    pii::Look::PSEUDONYMOUS,
+                    identification.map_or(name_span, |i| i.span),
+                )
+            } else if let Some((t, class)) = class.filter(|(_, c)| {
+                matches!(c, DataClass::SystemMetadata | DataClass::PublicNonPersonal)
+            }) {
+                let look = pii::Look {
+                    identifiers: false,
+                    // `1.0.0.0` is a version before it is an address.
+                    ipv4: !t.value.split(['.', '_']).any(|w| w == "version"),
                 };
-                if let Some(Step::Key(first)) = path.first() {
-                    let index = spec.sensitive.len();
-                    spec.properties
-                        .entry(first.clone())
-                        .or_default()
-                        .push(index);
-                }
-                spec.sensitive.push(Sensitive {
-                    name: name.to_owned(),
-                    path,
-                    identification: level,
-                    source: Arc::clone(source),
-                    span: identification.map_or(name_span, |i| i.span),
-                });
+                let declared = Declared::Type {
+                    id: t.value.clone(),
+                    class,
+                };
+                // A schema field's type is in the schema; a manifest field's beside it.
+                (declared, look, t.span)
+            } else {
+                return;
+            };
+            let path = if source.name == manifest_name {
+                vec![Step::Key(name.to_owned())]
+            } else {
+                steps(name)
+            };
+            if let Some(Step::Key(first)) = path.first() {
+                let index = spec.sensitive.len();
+                spec.properties
+                    .entry(first.clone())
+                    .or_default()
+                    .push(index);
             }
+            spec.sensitive.push(Sensitive {
+                name: name.to_owned(),
+                path,
+                declared,
+                look,
+                source: Arc::clone(source),
+                span,
+            });
         };
         for field in &event.fields {
             declare(
                 &field.name.value,
                 field.identification.as_ref(),
+                field.data_type.as_ref(),
                 manifest,
                 field.name.span,
             );
@@ -276,6 +325,7 @@ impl EventSpec {
                         declare(
                             &field.name,
                             field.identification.as_ref(),
+                            field.data_type.as_ref(),
                             &field.source,
                             field.name_span,
                         );

@@ -7,7 +7,7 @@
 //! is something to say.
 
 use super::Audit;
-use super::catalog::{EventSpec, Step};
+use super::catalog::{Declared, EventSpec, Step};
 use super::excerpt::LineView;
 use super::scan::{self, Kind, Members};
 use super::tally::Tally;
@@ -182,9 +182,27 @@ fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
         if needs_all {
             continue;
         }
+        if sensitive.is_empty() {
+            continue;
+        }
+        // One look over all of the member's strings, for everything any of its fields asks
+        // for, usually clears them all at once (`device` with four metadata fields).
+        let broadest = sensitive.iter().fold(
+            pii::Look {
+                identifiers: false,
+                ipv4: false,
+            },
+            |l, &s| l.union(spec.sensitive[s].look),
+        );
+        if !matches!(member.kind, Kind::String { .. })
+            && pii::strings_free(line.raw(member), broadest)
+        {
+            continue;
+        }
         // Each of a repeated key's values is checked, where only the last counts: stricter.
         for &s in sensitive {
-            if !free_of_pii(line, member, key, &spec.sensitive[s].path[1..]) {
+            let sensitive = &spec.sensitive[s];
+            if !free_of_pii(line, member, key, &sensitive.path[1..], sensitive.look) {
                 return None;
             }
         }
@@ -205,7 +223,13 @@ fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
         };
         let (mut stack, mut found) = (Vec::new(), Vec::new());
         for sensitive in &spec.sensitive {
-            pii_at(&whole, &sensitive.path, &mut stack, &mut found);
+            pii_at(
+                &whole,
+                &sensitive.path,
+                sensitive.look,
+                &mut stack,
+                &mut found,
+            );
         }
         let valid = validated_on_tape || spec.validator.as_ref().is_none_or(|v| v.is_valid(&whole));
         return (found.is_empty() && valid).then_some(name);
@@ -215,16 +239,28 @@ fn clean<'a>(cx: &Audit, line: &Members<'a>) -> Option<Cow<'a, str>> {
 
 /// Whether nothing at `path` below the payload member `member` (under `key`) looks like a
 /// raw identifier. A plain string is tested where it lies; anything else is parsed.
-fn free_of_pii(line: &Members<'_>, member: &scan::Member, key: &str, path: &[Step]) -> bool {
+fn free_of_pii(
+    line: &Members<'_>,
+    member: &scan::Member,
+    key: &str,
+    path: &[Step],
+    look: pii::Look,
+) -> bool {
     if let (Kind::String { escaped: false }, []) = (member.kind, path) {
         let text = line.raw(member);
-        return pii::detect(&text[1..text.len() - 1]).is_none();
+        return pii::detect_as(&text[1..text.len() - 1], look).is_none();
+    }
+    // The strings at `path` are among the member's strings: if none of those looks like
+    // anything (nor can a `lat`/`lon` pair be there), neither does any at `path`, and the
+    // member need not be parsed.
+    if pii::strings_free(line.raw(member), look) {
+        return true;
     }
     let Ok(value) = serde_json::from_str::<Value>(line.raw(member)) else {
         return false;
     };
     let (mut stack, mut found) = (vec![Seg::Key(key)], Vec::new());
-    pii_at(&value, path, &mut stack, &mut found);
+    pii_at(&value, path, look, &mut stack, &mut found);
     found.is_empty()
 }
 
@@ -337,17 +373,26 @@ fn audit_record<'a>(
     let mut stack = Vec::new();
     for sensitive in &spec.sensitive {
         let mut found = Vec::new();
-        pii_at(&payload, &sensitive.path, &mut stack, &mut found);
+        pii_at(
+            &payload,
+            &sensitive.path,
+            sensitive.look,
+            &mut stack,
+            &mut found,
+        );
         for (inner, value, kind) in found {
             let pointer = format!("{prefix}{inner}");
             if !tally.admit(Code::PiiInPayload, &spec.name, &sensitive.name) {
                 continue;
             }
             let d = site
-                .at(Code::PiiInPayload, &pointer, false, format!("field `{}` of event `{}` is declared `{}` but holds {}: `{}`", sensitive.name, spec.name, sensitive.identification, kind.describe(), shown(value)))
+                .at(Code::PiiInPayload, &pointer, false, format!("field `{}` of event `{}` is declared {} but holds {}: `{}`", sensitive.name, spec.name, sensitive.declared, kind.describe(), shown(&value)))
                 .with_label(format!("looks like {}", kind.describe()))
-                .with_related(Label::new(&sensitive.source, sensitive.span, format!("declared `{}` here", sensitive.identification)))
-                .with_help("hash or pseudonymize the value on the client before sending it; if it really is sent as is, declare `identification: identified` and let `check` decide");
+                .with_related(Label::new(&sensitive.source, sensitive.span, format!("declared {} here", sensitive.declared)))
+                .with_help(match sensitive.declared {
+                    Declared::Identification(_) => "hash or pseudonymize the value on the client before sending it; if it really is sent as is, declare `identification: identified` and let `check` decide",
+                    Declared::Type { .. } => "stop sending it in this field; if the field really holds it, classify the field with the data type it holds and let `check` decide",
+                });
             push(tally, d, spec, &sensitive.name);
         }
     }
@@ -545,38 +590,39 @@ enum Seg<'v> {
 fn pii_at<'v>(
     value: &'v Value,
     path: &[Step],
+    look: pii::Look,
     stack: &mut Vec<Seg<'v>>,
-    out: &mut Vec<(String, &'v str, pii::Pii)>,
+    out: &mut Vec<Found<'v>>,
 ) {
     let Some((step, rest)) = path.split_first() else {
-        return pii_below(value, stack, out);
+        return pii_below(value, look, stack, out);
     };
     match (step, value) {
         (Step::Key(key), Value::Object(map)) => {
             if let Some((key, child)) = map.get_key_value(key) {
                 stack.push(Seg::Key(key));
-                pii_at(child, rest, stack, out);
+                pii_at(child, rest, look, stack, out);
                 stack.pop();
             }
         }
         (Step::AnyKey, Value::Object(map)) => {
             for (key, child) in map {
                 stack.push(Seg::Key(key));
-                pii_at(child, rest, stack, out);
+                pii_at(child, rest, look, stack, out);
                 stack.pop();
             }
         }
         (Step::AnyItem, Value::Array(items)) => {
             for (i, child) in items.iter().enumerate() {
                 stack.push(Seg::Index(i));
-                pii_at(child, rest, stack, out);
+                pii_at(child, rest, look, stack, out);
                 stack.pop();
             }
         }
         (Step::Item(i), Value::Array(items)) => {
             if let Some(child) = items.get(*i) {
                 stack.push(Seg::Index(*i));
-                pii_at(child, rest, stack, out);
+                pii_at(child, rest, look, stack, out);
                 stack.pop();
             }
         }
@@ -584,35 +630,61 @@ fn pii_at<'v>(
     }
 }
 
+/// A value that looks like personal data: its pointer, the value (a pair of coordinates is
+/// written out), and what it looks like.
+type Found<'v> = (String, Cow<'v, str>, pii::Pii);
+
 fn pii_below<'v>(
     value: &'v Value,
+    look: pii::Look,
     stack: &mut Vec<Seg<'v>>,
-    out: &mut Vec<(String, &'v str, pii::Pii)>,
+    out: &mut Vec<Found<'v>>,
 ) {
+    let pointer = |stack: &[Seg<'_>]| -> String {
+        stack
+            .iter()
+            .map(|seg| match seg {
+                Seg::Key(k) => format!("/{}", escape(k)),
+                Seg::Index(i) => format!("/{i}"),
+            })
+            .collect()
+    };
     match value {
         Value::String(s) => {
-            if let Some(kind) = pii::detect(s) {
-                let pointer = stack
-                    .iter()
-                    .map(|seg| match seg {
-                        Seg::Key(k) => format!("/{}", escape(k)),
-                        Seg::Index(i) => format!("/{i}"),
-                    })
-                    .collect();
-                out.push((pointer, s, kind));
+            if let Some(kind) = pii::detect_as(s, look) {
+                out.push((pointer(stack), s.as_str().into(), kind));
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
                 stack.push(Seg::Index(i));
-                pii_below(child, stack, out);
+                pii_below(child, look, stack, out);
                 stack.pop();
             }
         }
         Value::Object(map) => {
+            // `{"lat": 47.62051, "lon": -122.3493}`: a position, written as numbers.
+            let number = |keys: &[&str]| {
+                keys.iter().find_map(|k| {
+                    map.get(*k)
+                        .and_then(Value::as_number)
+                        .map(ToString::to_string)
+                })
+            };
+            if let (Some(lat), Some(lon)) = (
+                number(&["lat", "latitude"]),
+                number(&["lon", "lng", "long", "longitude"]),
+            ) && pii::precise_pair(&lat, &lon)
+            {
+                out.push((
+                    pointer(stack),
+                    format!("{lat},{lon}").into(),
+                    pii::Pii::Coordinates,
+                ));
+            }
             for (key, child) in map {
                 stack.push(Seg::Key(key));
-                pii_below(child, stack, out);
+                pii_below(child, look, stack, out);
                 stack.pop();
             }
         }

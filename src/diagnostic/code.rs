@@ -435,19 +435,28 @@ codes! {
     /// Fix: stop sending the property, or declare it with its data type (and let `check`
     /// decide whether the policy allows it).
     UndeclaredField = "undeclared-field", Finding, Error;
-    /// A field declared `pseudonymized` or less holds a value that looks like a raw
-    /// identifier or personal data.
+    /// A captured value contradicts its field's declaration: a field declared
+    /// `pseudonymized` or less holds a raw identifier or personal data, or a field of a
+    /// non-personal type (`system_metadata`, `public_non_personal`) holds personal data.
     ///
     /// Detected: email addresses, IPv4 and IPv6 addresses, phone numbers (7 to 15 digits
-    /// written with `+`, spaces, dashes, dots or brackets), GUIDs (a raw device or user id
-    /// where a hash was declared) and URLs with a query string. Values are never printed in
-    /// full: reports show them masked (`j***@e******.c**`).
+    /// written with `+`, spaces, dashes, dots or brackets), payment card numbers (an
+    /// issuer's prefix and length, Luhn check digit), IBANs (a country's length, mod-97
+    /// checksum), JSON Web Tokens, keys in a provider's published format (AWS, GitHub,
+    /// Slack, Stripe, Google, GitLab, OpenAI) and PEM private keys, and coordinates to four
+    /// decimals or more (`47.62051,-122.3493`, or `{"lat": …, "lon": …}`). In pseudonymized
+    /// fields also GUIDs (a raw device or user id where a hash was declared) and URLs with a
+    /// query string; system metadata legitimately carries request ids and service URLs, and
+    /// in a field whose type is a version, `1.0.0.0` is not read as an address. Values are
+    /// never printed in full: reports show them masked (`j***@e******.c**`).
     ///
     /// Example: `{"event": "note_saved", "payload": {"device_id": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"}}`
-    /// where `device_id` is declared `identification: pseudonymized`.
+    /// where `device_id` is declared `identification: pseudonymized`; or
+    /// `{"app_version": "jane@example.com"}` where `app_version` is `app.version`.
     ///
-    /// Fix: hash or pseudonymize the value on the client before sending it, as declared; or,
-    /// if it really is sent identified, declare that (and let `check` decide).
+    /// Fix: hash or pseudonymize the value on the client before sending it, as declared, or
+    /// stop sending personal data in a metadata field; if the field really holds it,
+    /// declare what it holds (and let `check` decide).
     PiiInPayload = "pii-in-payload", Finding, Error;
     /// A captured event was collected at a consent level the capture was not made under.
     ///
