@@ -17,6 +17,7 @@ use std::process::ExitCode;
 mod cli {
     pub mod audit;
     pub mod classify;
+    pub mod init;
     pub mod policy;
 }
 
@@ -42,6 +43,9 @@ enum Command {
     Audit(cli::audit::AuditArgs),
     /// Propose a data type, in the policy's own taxonomy, for every field nobody classified.
     Classify(cli::classify::ClassifyArgs),
+    /// Set a project up: `consentlint.yaml`, a starter policy over builtin:default, and a
+    /// starter manifest (or, where schemas exist, how to classify them).
+    Init(cli::init::InitArgs),
     /// Print the data-type taxonomy of a policy as a tree, with each type's data class.
     Taxonomy {
         /// The policy whose taxonomy (with its `taxonomy_extensions`) to print.
@@ -182,6 +186,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         Some(Command::Audit(args)) => cli::audit::run(args),
         Some(Command::Classify(args)) => cli::classify::run(args),
+        Some(Command::Init(args)) => cli::init::run(args),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
         Some(Command::Taxonomy { policy }) => taxonomy(&policy),
         Some(Command::Policy(command)) => cli::policy::policy(command),

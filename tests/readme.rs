@@ -40,7 +40,7 @@ fn every_readme_command_does_what_the_readme_says() {
     std::fs::create_dir_all(&home).unwrap();
     let mut replayed = 0;
     let mut failures = Vec::new();
-    for (index, step) in steps.iter().enumerate() {
+    for step in &steps {
         let what = format!("README.md:{}: `{}`", step.line, step.command);
         let dir = match &step.place {
             Place::ReplayedBy(_) => continue,
@@ -53,8 +53,9 @@ fn every_readme_command_does_what_the_readme_says() {
                 }
                 copy
             }
-            Place::Scratch => {
-                let empty = scratch.path().join(format!("empty-{index}"));
+            Place::Scratch(block) => {
+                // One directory per block: its commands share it, in order.
+                let empty = scratch.path().join(format!("empty-{block}"));
                 std::fs::create_dir_all(&empty).unwrap();
                 empty
             }

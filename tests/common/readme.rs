@@ -22,7 +22,8 @@ pub enum Place {
     /// A scratch copy of this directory of the checkout.
     CopyOf(String),
     /// An empty scratch directory.
-    Scratch,
+    /// (The README line of its directive: the block's commands share the directory.)
+    Scratch(usize),
     /// Replayed by another test file (named), not by the generic replay.
     ReplayedBy(String),
 }
@@ -116,7 +117,7 @@ pub fn steps(readme: &str) -> Vec<Step> {
             pending_place = Some(if let Some(dir) = directive.strip_prefix("in a copy of ") {
                 Place::CopyOf(dir.trim().to_owned())
             } else if directive == "in an empty directory" {
-                Place::Scratch
+                Place::Scratch(number)
             } else if let Some(test) = directive.strip_prefix("by ") {
                 Place::ReplayedBy(test.trim().to_owned())
             } else {
