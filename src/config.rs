@@ -172,7 +172,7 @@ impl Config {
                 }
             };
         let policy = string(&root, "policy").and_then(|p| {
-            if crate::builtin::name(&p.value).is_some() {
+            if crate::builtin::name(&p.value).is_some() || p.value.starts_with("git:") {
                 Some(p.value)
             } else {
                 confined("policy", p)

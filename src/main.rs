@@ -18,6 +18,7 @@ mod cli {
     pub mod audit;
     pub mod classify;
     pub mod init;
+    pub mod man;
     pub mod policy;
 }
 
@@ -51,6 +52,12 @@ enum Command {
         /// The policy whose taxonomy (with its `taxonomy_extensions`) to print.
         #[arg(long, value_name = "POLICY", default_value = "builtin:default")]
         policy: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = cli::policy::Format::Human)]
+        format: cli::policy::Format,
+        /// Write the output to FILE instead of the terminal.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Auditor tools for policies: lint, compile (the decision table), diff.
     #[command(subcommand)]
@@ -64,6 +71,12 @@ enum Command {
         /// The code, e.g. `consent-too-low`.
         code: Option<String>,
     },
+    /// Print the JSON Schema of a document format, for editors (`consentlint schema
+    /// manifest > manifest.schema.json`); without NAME, list the formats.
+    Schema {
+        /// manifest, policy, taxonomy, config, classification, classifier or baseline.
+        name: Option<String>,
+    },
     /// Print a shell completion script: `consentlint completions bash > …`.
     Completions {
         /// The shell to complete for.
@@ -72,8 +85,8 @@ enum Command {
     /// Print the manual page (roff), generated from these definitions: `consentlint man |
     /// man -l -`.
     Man {
-        /// A subcommand's page instead of the main page, e.g. `check`.
-        command: Option<String>,
+        /// A command's page instead of the main page, e.g. `check` or `policy lint`.
+        command: Vec<String>,
     },
 }
 
@@ -144,11 +157,29 @@ struct CheckArgs {
     /// findings (human or json format).
     #[arg(long)]
     list_suppressions: bool,
+    /// With `-` as the path: the name standard input is checked as (its place in the
+    /// project resolves relative `schema:` and `policy:`; its extension picks JSON or YAML).
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<String>,
+    /// Report only findings of these codes (comma-separated or repeated); input problems
+    /// are always reported.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not report findings of these codes (comma-separated or repeated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Print how many findings of each code, instead of the findings (human or concise
+    /// format).
+    #[arg(long)]
+    statistics: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
+    /// One line per finding, `file:line:col: code[rule] message`, for editors' problem
+    /// matchers.
+    Concise,
     Json,
     Sarif,
     Github,
@@ -187,8 +218,13 @@ fn main() -> ExitCode {
         Some(Command::Audit(args)) => cli::audit::run(args),
         Some(Command::Classify(args)) => cli::classify::run(args),
         Some(Command::Init(args)) => cli::init::run(args),
+        Some(Command::Schema { name }) => schema(name.as_deref()),
         Some(Command::ExplainCode { code }) => explain(code.as_deref()),
-        Some(Command::Taxonomy { policy }) => taxonomy(&policy),
+        Some(Command::Taxonomy {
+            policy,
+            format,
+            output,
+        }) => taxonomy(&policy, format, output.as_deref()),
         Some(Command::Policy(command)) => cli::policy::policy(command),
         Some(Command::Explain(args)) => cli::policy::explain(args),
         Some(Command::Report(args)) => cli::policy::report(args),
@@ -198,7 +234,7 @@ fn main() -> ExitCode {
             print_or_exit(&String::from_utf8_lossy(&out));
             ExitCode::SUCCESS
         }
-        Some(Command::Man { command }) => man(command.as_deref()),
+        Some(Command::Man { command }) => cli::man::run(Cli::command(), &command),
         None => {
             eprintln!(
                 "consentlint: no command given; try `consentlint check examples/` or `consentlint --help`"
@@ -231,34 +267,39 @@ fn explain(code: Option<&str>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn man(command: Option<&str>) -> ExitCode {
-    let cli = Cli::command();
-    let page = match command {
-        None => cli,
-        Some(name) => match cli.find_subcommand(name) {
-            // The page name lives until the process exits.
-            Some(sub) => sub
-                .clone()
-                .name(format!("consentlint-{name}").leak() as &str),
+fn schema(name: Option<&str>) -> ExitCode {
+    use consentlint::load::schema_check::Format as Doc;
+    let names = || Doc::NAMED.iter().map(|(n, _)| *n);
+    let text = match name {
+        None => names().map(|n| format!("{n}\n")).collect(),
+        Some(name) => match Doc::NAMED.iter().find(|(n, _)| *n == name) {
+            Some((_, format)) => format.schema_text().to_owned(),
             None => {
-                eprintln!("consentlint: no command `{name}`");
+                let hint = consentlint::suggest::hint(name, names());
+                eprintln!(
+                    "consentlint: no schema `{name}` {hint}\nschemas: {}",
+                    names().collect::<Vec<_>>().join(", ")
+                );
                 return ExitCode::from(2);
             }
         },
     };
-    let mut out = Vec::new();
-    if clap_mangen::Man::new(page).render(&mut out).is_err() {
-        return ExitCode::from(2);
-    }
-    print_or_exit(&String::from_utf8_lossy(&out));
+    print_or_exit(&text);
     ExitCode::SUCCESS
 }
 
-fn taxonomy(reference: &str) -> ExitCode {
+fn taxonomy(
+    reference: &str,
+    format: cli::policy::Format,
+    output: Option<&std::path::Path>,
+) -> ExitCode {
     match cli::policy::load_policy(reference) {
         Some(policy) => {
-            print_or_exit(&render::taxonomy::render(&policy));
-            ExitCode::SUCCESS
+            let text = match format {
+                cli::policy::Format::Human => render::taxonomy::render(&policy),
+                cli::policy::Format::Json => render::taxonomy::json(&policy),
+            };
+            emit(output, &text, None).unwrap_or(ExitCode::SUCCESS)
         }
         None => ExitCode::from(2),
     }
@@ -296,6 +337,34 @@ fn check(args: CheckArgs) -> ExitCode {
         mut options,
         problems,
     } = project;
+    match (
+        args.paths.iter().any(|p| p.as_os_str() == "-"),
+        &args.stdin_filename,
+    ) {
+        (true, _) if args.paths.len() > 1 => {
+            eprintln!(
+                "consentlint: `-` (standard input) is checked on its own, not with other paths"
+            );
+            return ExitCode::from(2);
+        }
+        (true, name) => options.stdin = Some(name.clone().unwrap_or_else(|| "-".to_owned())),
+        (false, Some(_)) => {
+            eprintln!("consentlint: `--stdin-filename` names standard input: give `-` as the path");
+            return ExitCode::from(2);
+        }
+        (false, None) => {}
+    }
+    let filter = match CodeFilter::new(&args.select, &args.ignore) {
+        Ok(filter) => filter,
+        Err(message) => {
+            eprintln!("consentlint: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.statistics && !matches!(args.format, Format::Human | Format::Concise) {
+        eprintln!("consentlint: --statistics prints `--format human` or `concise`");
+        return ExitCode::from(2);
+    }
     let config = config.as_ref();
     let infer = if args.no_infer {
         None
@@ -333,6 +402,7 @@ fn check(args: CheckArgs) -> ExitCode {
             .extend(config.unknown_overrides(&report.policies));
         consentlint::diagnostic::sort(&mut report.diagnostics);
     }
+    report.diagnostics.retain(|d| filter.keeps(d));
     let fail_on = args
         .fail_on
         .or_else(|| config.and_then(|c| c.fail_on))
@@ -403,6 +473,44 @@ fn check(args: CheckArgs) -> ExitCode {
     finish(&args, report, baselined, fail_on)
 }
 
+/// `--select` / `--ignore`: which findings are reported, by code. Input problems are
+/// always reported: a file that could not be read was not checked.
+struct CodeFilter {
+    select: Vec<Code>,
+    ignore: Vec<Code>,
+}
+
+impl CodeFilter {
+    fn new(select: &[String], ignore: &[String]) -> Result<CodeFilter, String> {
+        let parse = |names: &[String], flag: &str| -> Result<Vec<Code>, String> {
+            names
+                .iter()
+                .map(|name| {
+                    let code = Code::from_name(name.trim()).ok_or_else(|| {
+                        let hint = consentlint::suggest::hint(name, Code::ALL.iter().map(|c| c.as_str()));
+                        format!("`{flag} {name}`: no such diagnostic code {hint}")
+                    })?;
+                    if flag == "--ignore" && code.category() == Category::Input {
+                        return Err(format!("`--ignore {name}`: input problems cannot be ignored (the file was not checked)"));
+                    }
+                    Ok(code)
+                })
+                .collect()
+        };
+        Ok(CodeFilter {
+            select: parse(select, "--select")?,
+            ignore: parse(ignore, "--ignore")?,
+        })
+    }
+
+    fn keeps(&self, d: &Diagnostic) -> bool {
+        if d.code.category() == Category::Input {
+            return true;
+        }
+        (self.select.is_empty() || self.select.contains(&d.code)) && !self.ignore.contains(&d.code)
+    }
+}
+
 /// Render the report in the chosen format, write it, and turn it into the exit code.
 fn finish(
     args: &CheckArgs,
@@ -426,8 +534,23 @@ fn finish(
         fail_on: fail_on.threshold(),
     };
     let line = (!args.quiet).then(|| human::summary_line(&summary));
+    if args.statistics {
+        let mut text = render::concise::statistics(&report.diagnostics);
+        text.push_str(line.as_deref().unwrap_or_default());
+        if let Some(code) = emit(args.output.as_deref(), &text, line.as_deref()) {
+            return code;
+        }
+        return exit_code(&report.diagnostics, fail_on);
+    }
     // JSON and human reports are written as they are rendered, not held whole.
     let written = match args.format {
+        Format::Concise => {
+            let mut text = render::concise::render(&report.diagnostics);
+            if args.output.is_none() {
+                text.push_str(line.as_deref().unwrap_or_default());
+            }
+            emit(args.output.as_deref(), &text, line.as_deref())
+        }
         Format::Json => emit_with(
             args.output.as_deref(),
             |out| render::json::write(out, &report.diagnostics, &summary),
@@ -465,6 +588,7 @@ fn render_ci(format: Format, input: &render::Input<'_>) -> String {
         Format::Github => render::github::render(input),
         Format::Junit => render::junit::render(input),
         Format::Markdown => render::markdown::render(input),
+        Format::Concise => render::concise::render(input.diagnostics),
         Format::Human | Format::Json => String::new(),
     }
 }
@@ -560,6 +684,7 @@ impl ProjectRun {
             progress: None,
             classify: None,
             overlays: None,
+            stdin: None,
         };
         let mut options = options;
         let mut problems = Vec::new();

@@ -24,6 +24,7 @@ fn counters_end_at_every_file_and_every_finding() {
         progress: Some(Arc::clone(&progress)),
         classify: None,
         overlays: None,
+        stdin: None,
     };
     let report = run::run(&options);
     // Two manifests and their two schemas; the schemas are counted as the manifests use them.

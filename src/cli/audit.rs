@@ -101,6 +101,13 @@ pub fn run(args: AuditArgs) -> ExitCode {
         Format::Sarif | Format::Github | Format::Junit | Format::Markdown => {
             crate::render_ci(args.format, &input)
         }
+        Format::Concise => {
+            let mut text = render::concise::render(&report.diagnostics);
+            if args.output.is_none() {
+                text.push_str(tail.as_deref().unwrap_or_default());
+            }
+            text
+        }
         Format::Human => {
             let color = args.output.is_none() && args.color.enabled();
             let mut text = human::render(&report.diagnostics, human::Style { color, width: 100 });

@@ -2,7 +2,7 @@
 //! `report`. Each parses its flags here, calls the library, renders, and returns the exit
 //! code; `main.rs` only dispatches to them.
 
-use crate::{exit_code, print_or_exit};
+use crate::exit_code;
 use clap::{Args, Subcommand, ValueEnum};
 use consentlint::config::{self, FailOn};
 use consentlint::load::Limits;
@@ -37,11 +37,15 @@ pub struct DiffArgs {
     /// Exit with 1 when anything became looser (so CI can require a reviewer).
     #[arg(long)]
     fail_on_loosen: bool,
+    /// Write the output to FILE instead of the terminal.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
 pub struct LintArgs {
-    /// The policies: paths, `builtin:NAME` or `git:REV:path`.
+    /// The policies: paths, directories (walked for policies), `builtin:NAME` or
+    /// `git:REV:path`.
     #[arg(required = true, value_name = "POLICY")]
     policies: Vec<String>,
     /// Output format.
@@ -50,6 +54,9 @@ pub struct LintArgs {
     /// Exit with 1 when a finding is at least this severe.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+    /// Write the output to FILE instead of the terminal.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -59,11 +66,14 @@ pub struct CompileArgs {
     /// Output format (`json` is stable and carries a content hash to pin a reviewed version).
     #[arg(long, value_enum, default_value_t = TableFormat::Markdown)]
     format: TableFormat,
+    /// Write the output to FILE instead of the terminal.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
-/// The formats of `policy lint` and `policy diff`.
+/// The formats of `policy lint`, `policy diff`, `explain` and `taxonomy`.
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+pub enum Format {
     Human,
     Json,
 }
@@ -86,6 +96,9 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
     format: ReportFormat,
+    /// Write the output to FILE instead of the terminal.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -116,6 +129,12 @@ pub struct ExplainArgs {
     /// The policy: a path, `builtin:NAME` or `git:REV:path`.
     #[arg(long, value_name = "POLICY", default_value = "builtin:default")]
     policy: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the output to FILE instead of the terminal.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 pub fn policy(command: PolicyCommand) -> ExitCode {
@@ -159,10 +178,74 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The policies to lint: references as given, directories walked as `check` walks them
+/// (only the policies in them), and named files that are not policies skipped with an info.
+fn lint_targets(
+    given: &[String],
+    out: &mut Vec<consentlint::diagnostic::Diagnostic>,
+) -> Vec<String> {
+    use consentlint::diagnostic::{Code, Diagnostic, Severity};
+    use consentlint::document::Kind;
+    let limits = Limits::default();
+    let kind_of = |path: &std::path::Path, display: &str| {
+        let source = consentlint::load::read_source(path, display, &limits).ok()?;
+        consentlint::load::parse(&source, &limits)
+            .ok()
+            .and_then(|root| Kind::detect(&root))
+    };
+    let mut targets = Vec::new();
+    for reference in given {
+        let path = std::path::Path::new(reference);
+        if consentlint::builtin::name(reference).is_some()
+            || reference.starts_with("git:")
+            || !path.exists()
+        {
+            // Compiling reports a missing file as it reports every other problem.
+            targets.push(reference.clone());
+            continue;
+        }
+        let inputs = if path.is_dir() {
+            let root = std::env::current_dir().unwrap_or_default();
+            consentlint::run::walk::inputs(
+                &[path.to_path_buf()],
+                &consentlint::config::FileFilter::default(),
+                &root,
+                out,
+            )
+        } else {
+            vec![consentlint::run::walk::Input {
+                path: path.to_path_buf(),
+                display: reference.clone(),
+                explicit: true,
+            }]
+        };
+        for input in inputs {
+            match kind_of(&input.path, &input.display) {
+                Some(Kind::Policy) => targets.push(input.display),
+                // Unreadable or broken: compiling says what is wrong with it.
+                None if input.explicit => targets.push(input.display),
+                None => {}
+                Some(kind) if input.explicit => out.push(
+                    Diagnostic::new(
+                        Code::UnknownDocument,
+                        input.display.clone(),
+                        format!("`{}` is not a policy ({}): not linted", input.display, kind.describe()),
+                    )
+                    .with_severity(Severity::Info)
+                    .with_help("`policy lint` lints `kind: Policy` documents; `consentlint check` checks the others"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    targets
+}
+
 fn lint(args: LintArgs) -> ExitCode {
     let limits = project_limits();
     let mut diagnostics = Vec::new();
-    for reference in &args.policies {
+    let targets = lint_targets(&args.policies, &mut diagnostics);
+    for reference in &targets {
         let (policy, problems) = consentlint::policy::compile(reference, &limits);
         diagnostics.extend(problems);
         if let Some(policy) = policy {
@@ -170,7 +253,7 @@ fn lint(args: LintArgs) -> ExitCode {
         }
     }
     consentlint::diagnostic::sort(&mut diagnostics);
-    let summary = Summary::new(&diagnostics, args.policies.len(), 0, 0, 0);
+    let summary = Summary::new(&diagnostics, targets.len(), 0, 0, 0);
     let text = match args.format {
         Format::Json => render::json::render(&diagnostics, &summary),
         Format::Human => {
@@ -189,7 +272,9 @@ fn lint(args: LintArgs) -> ExitCode {
             text
         }
     };
-    print_or_exit(&text);
+    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+        return code;
+    }
     exit_code(&diagnostics, args.fail_on)
 }
 
@@ -203,7 +288,9 @@ fn compile(args: CompileArgs) -> ExitCode {
         TableFormat::Markdown => render::matrix::markdown(&matrix),
         TableFormat::Html => render::matrix::html(&matrix),
     };
-    print_or_exit(&text);
+    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+        return code;
+    }
     ExitCode::SUCCESS
 }
 
@@ -216,7 +303,9 @@ fn diff(args: DiffArgs) -> ExitCode {
         Format::Human => render::diff::human(&old, &new, &changes),
         Format::Json => render::diff::json(&old, &new, &changes),
     };
-    print_or_exit(&text);
+    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+        return code;
+    }
     let loosened = changes
         .iter()
         .any(|c| c.direction == consentlint::policy::diff::Direction::Looser);
@@ -260,7 +349,9 @@ pub fn report(args: ReportArgs) -> ExitCode {
         ReportFormat::Csv => render::report::csv(&inventory),
         ReportFormat::Json => render::report::json(&inventory),
     };
-    print_or_exit(&text);
+    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+        return code;
+    }
     let input_error = inventory.diagnostics.iter().any(|d| {
         d.code.category() == consentlint::diagnostic::Category::Input
             && d.severity == consentlint::diagnostic::Severity::Error
@@ -321,7 +412,13 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
             retention_days: args.retention_days,
         },
     );
-    print_or_exit(&render::explain::render(&policy, &explanation));
+    let text = match args.format {
+        Format::Human => render::explain::render(&policy, &explanation),
+        Format::Json => render::explain::json(&policy, &explanation),
+    };
+    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+        return code;
+    }
     if explanation.passes() {
         ExitCode::SUCCESS
     } else {

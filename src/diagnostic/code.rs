@@ -284,9 +284,12 @@ codes! {
     ///
     /// Fix: grant what the level adds with `min_consent:`, or remove the level.
     UnusedConsentLevel = "unused-consent-level", Finding, Info;
-    /// No rule mentions a purpose the policy declares.
+    /// No rule mentions a purpose the policy declares, although some rules are scoped by
+    /// purpose.
     ///
-    /// Events may declare it, and only grants without `purposes:` then allow their data.
+    /// Events may declare it, and only grants without `purposes:` then allow their data. A
+    /// policy none of whose rules names a purpose declares its purposes as the vocabulary
+    /// events may use, and is not reported.
     ///
     /// Fix: name the purpose in the grants it belongs to, or remove it.
     UnusedPurpose = "unused-purpose", Finding, Info;

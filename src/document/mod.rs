@@ -46,6 +46,19 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// What the document is, for messages: `a telemetry manifest`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Taxonomy => "a taxonomy",
+            Kind::Policy => "a policy",
+            Kind::Manifest => "a telemetry manifest",
+            Kind::Config => "a project config",
+            Kind::Classification => "a classification overlay",
+            Kind::EventSchema => "an event schema",
+            Kind::GleanMetrics => "a Glean metrics file",
+        }
+    }
+
     pub fn detect(root: &Node) -> Option<Kind> {
         if let Some(kind) = root.get("kind").and_then(Node::as_str) {
             return match kind {

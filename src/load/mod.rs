@@ -92,6 +92,26 @@ pub fn read_source(
     decode(display, bytes)
 }
 
+/// Read standard input as the file `display` (`check -`), within the size limit.
+pub fn read_stdin(display: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limits.max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            Diagnostic::new(
+                Code::UnreadableFile,
+                display,
+                format!("cannot read standard input: {e}"),
+            )
+        })?;
+    if bytes.len() as u64 > limits.max_file_size {
+        return Err(too_large(display, bytes.len() as u64, limits));
+    }
+    decode(display, bytes)
+}
+
 /// Read a file named by a reference: `git:REV:path`, else a path on disk.
 pub fn read_reference(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic> {
     if reference.starts_with("git:") {

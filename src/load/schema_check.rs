@@ -28,7 +28,19 @@ pub enum Format {
 }
 
 impl Format {
-    fn schema_text(self) -> &'static str {
+    /// Every format, by the name `consentlint schema NAME` knows it by.
+    pub const NAMED: &'static [(&'static str, Format)] = &[
+        ("manifest", Format::Manifest),
+        ("policy", Format::Policy),
+        ("taxonomy", Format::Taxonomy),
+        ("config", Format::Config),
+        ("classification", Format::Classification),
+        ("classifier", Format::Classifier),
+        ("baseline", Format::Baseline),
+    ];
+
+    /// The JSON Schema of the format, as shipped in `schemas/`.
+    pub fn schema_text(self) -> &'static str {
         match self {
             Format::Taxonomy => include_str!("../../schemas/taxonomy.schema.json"),
             Format::Policy => include_str!("../../schemas/policy.schema.json"),

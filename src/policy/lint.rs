@@ -236,6 +236,12 @@ fn unused_levels(policy: &Policy, out: &mut Vec<Diagnostic>) {
 }
 
 fn unused_purposes(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    // A policy none of whose rules is scoped by purpose declares its purposes as the
+    // vocabulary events may use (checked as `unknown-purpose`), not as conditions: that
+    // no rule names one is then the design, not an oversight.
+    if policy.rules.iter().all(|r| r.purposes.is_none()) {
+        return;
+    }
     for (purpose, origin) in &policy.provenance.purposes {
         let mentioned = policy.rules.iter().any(|r| {
             r.purposes.as_ref().is_some_and(|ps| {

@@ -237,3 +237,85 @@ fn fix(policy: &Policy, f: &Fix) -> String {
     };
     format!("{}{by}", changes.join(" and "))
 }
+
+/// The explanation as JSON: the query, the verdict (`permitted` / the finding's code) and
+/// the deciding rule, every matching deny rule and grant with its conditions, the retention
+/// limit and the smallest changes that pass.
+pub fn json(policy: &Policy, e: &Explanation) -> String {
+    use serde_json::json;
+    let q = &e.query;
+    let ty = &policy.taxonomy.types[q.ty];
+    let rule_json = |r: crate::policy::RuleIdx| {
+        let rule = &policy.rules[r];
+        json!({
+            "id": rule.id,
+            "file": rule.origin.source.name,
+            "line": rule.origin.source.line_col(rule.origin.span.start).line,
+        })
+    };
+    let (verdict, rule) = match &e.verdict {
+        Verdict::Permitted(g) => ("permitted", g.map(rule_json)),
+        Verdict::Denied(d) => ("denied-data", Some(rule_json(*d))),
+        Verdict::Failed { grant, failures } => {
+            (failure_code(failures.first()), Some(rule_json(*grant)))
+        }
+        Verdict::NoGrant => ("no-grant", None),
+    };
+    let denies: Vec<serde_json::Value> = e
+        .denies
+        .iter()
+        .map(|d| {
+            let mut v = rule_json(d.rule);
+            v["applies"] = json!(d.applies);
+            v["selector"] = json!(policy.rules[d.rule].selector_text);
+            v
+        })
+        .collect();
+    let grants: Vec<serde_json::Value> = e
+        .grants
+        .iter()
+        .map(|g| {
+            let rule = &policy.rules[g.rule];
+            let mut v = rule_json(g.rule);
+            v["holds"] = json!(g.failures.is_empty());
+            v["selector"] = json!(rule.selector_text);
+            v["conditions"] = conditions(policy, rule, &g.failures, q)
+                .into_iter()
+                .map(|(ok, text)| json!({"holds": ok, "condition": text}))
+                .collect();
+            v
+        })
+        .collect();
+    let fixes: Vec<serde_json::Value> = e
+        .fixes
+        .iter()
+        .map(|f| {
+            json!({
+                "change": fix(policy, f),
+                "permitted_by": f.permitted_by.map(|g| policy.rules[g].id.as_str()),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "policy": policy.id,
+        "query": {
+            "type": ty.id,
+            "class": ty.class.to_string(),
+            "consent": level(policy, q.level),
+            "identification": q.identification.to_string(),
+            "purposes": q.purposes,
+            "retention_days": q.retention_days,
+        },
+        "verdict": verdict,
+        "passes": e.passes(),
+        "rule": rule,
+        "denies": denies,
+        "grants": grants,
+        "retention_limit": e.retention_limit,
+        "fixes": fixes,
+    });
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    )
+}

@@ -1,6 +1,7 @@
 //! Stage 5 — rendering diagnostics. Every renderer reads the same [`Diagnostic`] data.
 
 pub mod audit;
+pub mod concise;
 pub mod diff;
 pub mod explain;
 pub mod github;

@@ -47,3 +47,34 @@ pub fn render(policy: &Policy) -> String {
     }
     out
 }
+
+/// The taxonomy as JSON: `{"policy", "types": [{"id", "title", "class", "parent", "depth",
+/// "description", "examples", "extension", "file", "line"}]}`, in tree order.
+pub fn json(policy: &Policy) -> String {
+    let taxonomy = &policy.taxonomy;
+    let base = taxonomy.types.first().map(|t| &t.origin.source);
+    let types: Vec<serde_json::Value> = taxonomy
+        .in_tree_order()
+        .iter()
+        .map(|&t| {
+            let ty = &taxonomy.types[t];
+            serde_json::json!({
+                "id": ty.id,
+                "title": ty.title,
+                "class": ty.class.to_string(),
+                "parent": ty.parent.map(|p| taxonomy.types[p].id.as_str()),
+                "depth": ty.depth,
+                "description": ty.description,
+                "examples": ty.examples,
+                "extension": base.is_some_and(|b| !std::sync::Arc::ptr_eq(b, &ty.origin.source)),
+                "file": ty.origin.source.name,
+                "line": ty.origin.source.line_col(ty.origin.span.start).line,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({ "policy": policy.id, "types": types });
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    )
+}

@@ -39,6 +39,8 @@ pub struct Options {
     pub classify: Option<crate::classify::Session>,
     /// Classification overlays applied before deciding (`classifications:`, `--overlay`).
     pub overlays: Option<Arc<crate::overlay::Overlays>>,
+    /// Check standard input, as the file of this name, instead of `paths` (`check -`).
+    pub stdin: Option<String>,
 }
 
 /// Live counters of a run, updated by its workers and read by whoever draws progress.
@@ -127,12 +129,20 @@ struct Partial {
 pub fn run(options: &Options) -> Report {
     let mut report = Report::default();
     let project = Project::new(&options.project_root);
-    let inputs = walk::inputs(
-        &options.paths,
-        &options.files,
-        &project.root,
-        &mut report.diagnostics,
-    );
+    let inputs = match &options.stdin {
+        // Its name places it in the project (relative `schema:` and `policy:` paths).
+        Some(name) => vec![walk::Input {
+            path: PathBuf::from(name),
+            display: name.clone(),
+            explicit: true,
+        }],
+        None => walk::inputs(
+            &options.paths,
+            &options.files,
+            &project.root,
+            &mut report.diagnostics,
+        ),
+    };
     if let Some(progress) = &options.progress {
         progress.total.store(inputs.len(), Ordering::Relaxed);
     }
@@ -156,9 +166,9 @@ pub fn run(options: &Options) -> Report {
 
     // Manifests first (a cheap textual test; anything it misses is still checked below).
     let finder = memchr::memmem::Finder::new(b"TelemetryManifest");
-    let (manifests, others): (Vec<_>, Vec<_>) = inputs
-        .into_par_iter()
-        .partition(|i| mentions_manifest(&i.path, &options.limits, &finder));
+    let (manifests, others): (Vec<_>, Vec<_>) = inputs.into_par_iter().partition(|i| {
+        options.stdin.is_none() && mentions_manifest(&i.path, &options.limits, &finder)
+    });
     let first: Vec<Partial> = manifests
         .par_iter()
         .map(|i| check_file(i, options, &cx, &cache, None))
@@ -273,7 +283,9 @@ pub fn policy_reference(
         return Ok(p.to_owned());
     }
     match &doc.policy {
-        Some(p) if crate::builtin::name(&p.value).is_some() => Ok(p.value.clone()),
+        Some(p) if crate::builtin::name(&p.value).is_some() || p.value.starts_with("git:") => {
+            Ok(p.value.clone())
+        }
         Some(p) => project.resolve(manifest_file, &p.value).map(|r| r.display),
         None => Ok("builtin:default".to_owned()),
     }
@@ -307,7 +319,11 @@ fn check_one(
         file: input.display.clone(),
         ..Partial::default()
     };
-    let source = match load::read_source(&input.path, &input.display, &options.limits) {
+    let read = match &options.stdin {
+        Some(_) => load::read_stdin(&input.display, &options.limits),
+        None => load::read_source(&input.path, &input.display, &options.limits),
+    };
+    let source = match read {
         Ok(source) => source,
         Err(d) => {
             partial.outcome.diagnostics.push(d);
@@ -348,6 +364,7 @@ fn check_one(
                 match policy_reference(options.policy.as_deref(), &source.name, &doc, cx.project) {
                     Ok(reference)
                         if crate::builtin::name(&reference).is_none()
+                            && !reference.starts_with("git:")
                             && !std::path::Path::new(&reference).is_file() =>
                     {
                         let span = doc
