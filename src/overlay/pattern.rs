@@ -72,19 +72,32 @@ impl FieldPattern {
 
     pub fn matches(&self, path: &str) -> bool {
         let parts: Vec<&str> = path.split('.').collect();
-        matches_from(&self.segments, &parts)
-    }
-}
-
-fn matches_from(segments: &[Segment], parts: &[&str]) -> bool {
-    match segments.split_first() {
-        None => parts.is_empty(),
-        Some((Segment::Any, rest)) => {
-            (0..=parts.len()).any(|skip| matches_from(rest, &parts[skip..]))
+        // Dynamic programming over (segments, parts) rather than backtracking: a pattern
+        // of many `**` stays linear in its size times the path's, whatever a file holds.
+        // `reach[j]`: the segments so far can consume exactly the first `j` parts.
+        let mut reach = vec![false; parts.len() + 1];
+        reach[0] = true;
+        for segment in &self.segments {
+            let mut next = vec![false; parts.len() + 1];
+            match segment {
+                Segment::Any => {
+                    let mut any = false;
+                    for j in 0..=parts.len() {
+                        any |= reach[j];
+                        next[j] = any;
+                    }
+                }
+                Segment::Name(w) => {
+                    for j in 0..parts.len() {
+                        if reach[j] && w.matches(parts[j]) {
+                            next[j + 1] = true;
+                        }
+                    }
+                }
+            }
+            reach = next;
         }
-        Some((Segment::Name(w), rest)) => parts
-            .split_first()
-            .is_some_and(|(p, tail)| w.matches(p) && matches_from(rest, tail)),
+        reach[parts.len()]
     }
 }
 
@@ -118,5 +131,11 @@ mod tests {
         assert!(FieldPattern::new("a.**").matches("a.b.c"));
         assert!(FieldPattern::new("a.**").matches("a"));
         assert!(FieldPattern::new("*").literal().is_none());
+        assert!(FieldPattern::new("**.a.**").matches("x.a.y.z"));
+        assert!(!FieldPattern::new("**.a.**.b").matches("x.a.y.z"));
+        // Many `**` against a long path: answered at once, not by backtracking.
+        let hostile = vec!["**"; 200].join(".") + ".z";
+        let path = vec!["a"; 200].join(".");
+        assert!(!FieldPattern::new(&hostile).matches(&path));
     }
 }
