@@ -280,6 +280,15 @@ impl Config {
         });
     }
 
+    /// Whether the config turns a whole diagnostic code `off`.
+    pub fn turns_off(&self, code: Code) -> bool {
+        code.category() != Category::Input
+            && self
+                .severity
+                .iter()
+                .any(|o| o.severity.is_none() && o.key.value == code.as_str())
+    }
+
     /// Overrides keyed by something that is neither a code nor a rule of `policies` (the
     /// policies a run used; nothing is reported when it used none).
     pub fn unknown_overrides(&self, policies: &[Arc<Policy>]) -> Vec<Diagnostic> {

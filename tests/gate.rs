@@ -109,6 +109,32 @@ fn finding(file: &str, line: u64, code: &str, severity: &str) -> (String, u64, S
     (file.to_owned(), line, code.to_owned(), severity.to_owned())
 }
 
+/// The demo's four deliberate mistakes in `file` (a copy of demo/notes-app/telemetry.yaml),
+/// at their default severities.
+fn demo_findings(file: &str) -> Vec<(String, u64, String, String)> {
+    vec![
+        finding(
+            file,
+            40,
+            "identification-too-high[pseudonymous-identifiers]",
+            "error",
+        ),
+        finding(
+            file,
+            51,
+            "denied-data[no-end-user-identifiable-info]",
+            "error",
+        ),
+        finding(
+            file,
+            62,
+            "consent-too-low[crash-and-exception-data]",
+            "error",
+        ),
+        finding(file, 73, "unclassified-field", "error"),
+    ]
+}
+
 #[test]
 fn config_is_found_above_the_working_directory_and_rerates_findings() {
     let p = Project::new();
@@ -139,7 +165,7 @@ fn config_is_found_above_the_working_directory_and_rerates_findings() {
     assert_eq!(code, 1);
     // --no-config ignores it.
     let (_, findings) = p.findings("app", &[".", "--no-config"]);
-    assert_eq!(findings.len(), 4);
+    assert_eq!(findings, demo_findings("telemetry.yaml"));
 }
 
 #[test]
@@ -197,7 +223,7 @@ fn include_and_exclude_select_the_walked_files() {
     // A file named on the command line is checked even when excluded.
     p.write("consentlint.yaml", "exclude: [legacy/]\n");
     let (_, findings) = p.findings("", &["legacy/old/telemetry.yaml"]);
-    assert_eq!(findings.len(), 4);
+    assert_eq!(findings, demo_findings("legacy/old/telemetry.yaml"));
 }
 
 #[test]
@@ -388,7 +414,10 @@ fn baseline_from_the_config_and_a_broken_baseline() {
     );
     p.write("consentlint.yaml", "baseline: ci/baseline.json\n");
     assert_eq!(p.findings("app", &["."]), (0, vec![]));
-    assert_eq!(p.findings("app", &[".", "--no-baseline"]).1.len(), 4);
+    assert_eq!(
+        p.findings("app", &[".", "--no-baseline"]).1,
+        demo_findings("telemetry.yaml")
+    );
 
     p.write(
         "ci/baseline.json",

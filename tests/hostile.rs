@@ -527,26 +527,47 @@ fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
-/// A directory the walk cannot enter is reported by name; the rest is still checked.
+/// A directory the walk cannot enter is reported by name; the rest is still checked. As
+/// root (where CI runs) `chmod 000` denies nothing, so the check then runs as the
+/// unprivileged user `nobody` (uid 65534), from a copy of the binary that user can run.
 #[test]
 fn a_directory_without_permission_is_reported() {
     use std::os::unix::fs::PermissionsExt;
-    if is_root() {
-        println!(
-            "skipped: running as root, where `chmod 000` does not deny reading; \
-             `a_directory_too_deep_to_open_is_reported` covers the same code path"
-        );
-        return;
-    }
+    use std::os::unix::process::CommandExt;
     let tmp = tempfile::tempdir().unwrap();
-    write_good_files(tmp.path());
-    write(tmp.path(), "locked/telemetry.yaml", MANIFEST_HEAD);
-    let locked = tmp.path().join("locked");
+    let project = tmp.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    write_good_files(&project);
+    write(&project, "locked/telemetry.yaml", MANIFEST_HEAD);
+    let locked = project.join("locked");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let out = consentlint(tmp.path(), &["check", ".", "--format", "json"]);
+    let mut command = if is_root() {
+        let bin = tmp.path().join("consentlint");
+        std::fs::copy(env!("CARGO_BIN_EXE_consentlint"), &bin).unwrap();
+        for open in [tmp.path(), bin.as_path()] {
+            std::fs::set_permissions(open, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let mut command = Command::new(&bin);
+        command.uid(65534).gid(65534);
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_consentlint"))
+    };
+    let out = command
+        .current_dir(&project)
+        .args(["check", ".", "--format", "json"])
+        .env("CONSENTLINT_TODAY", "2026-11-23")
+        .output()
+        .unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(out.code, 2, "{}", out.stdout);
-    let report = out.json();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_str(&stdout).unwrap();
     let locked: Vec<_> = diagnostics_under(&report, "locked");
     assert_eq!(locked.len(), 1, "{locked:#?}");
     assert_eq!(locked[0]["code"], "unreadable-file");
@@ -554,7 +575,23 @@ fn a_directory_without_permission_is_reported() {
         locked[0]["message"],
         "cannot read `locked`: Permission denied (os error 13)"
     );
-    assert_eq!(diagnostics_under(&report, "good/").len(), 1);
+    // The good files are still checked: their one finding, exactly.
+    let good: Vec<(String, String)> = diagnostics_under(&report, "good/")
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        good,
+        [(
+            "good/violation.telemetry.yaml".to_owned(),
+            "denied-data".to_owned()
+        )]
+    );
 }
 
 /// The same path for any user, root included: a directory nested so deep that its path
@@ -588,7 +625,11 @@ fn a_directory_too_deep_to_open_is_reported() {
             "{message}"
         );
     }
-    assert_eq!(diagnostics_under(&report, "good/").len(), 1);
+    let good: Vec<(&str, &str)> = diagnostics_under(&report, "good/")
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(good, [("good/violation.telemetry.yaml", "denied-data")]);
 }
 
 /// A manifest cannot drive the terminal or forge a GitHub workflow command: control

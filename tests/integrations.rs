@@ -56,7 +56,29 @@ fn action_check_step_reports_findings_and_passes_the_exit_code_on() {
         ("INPUT_ARGS", "--no-config"),
     ]);
     assert_eq!(outputs, "exit-code=1\n");
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 4);
+    let results: Vec<(String, u64)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_owned(),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64)> = [
+        ("identification-too-high/pseudonymous-identifiers", 40),
+        ("denied-data/no-end-user-identifiable-info", 51),
+        ("consent-too-low/crash-and-exception-data", 62),
+        ("unclassified-field", 73),
+    ]
+    .iter()
+    .map(|(c, l)| (c.to_string(), *l))
+    .collect();
+    assert_eq!(results, expected);
     assert!(
         summary.starts_with("## ❌ consentlint found problems"),
         "{summary}"

@@ -33,7 +33,21 @@ fn counters_end_at_every_file_and_every_finding() {
     assert_eq!(report.files, 4);
     // The demo's four deliberate mistakes; the quickstart is clean.
     assert_eq!(progress.findings.load(Ordering::Relaxed), 4);
-    assert_eq!(report.diagnostics.len(), 4);
+    let found: Vec<(String, Option<usize>, &str)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.file.clone(), d.start().map(|at| at.line), d.code.as_str()))
+        .collect();
+    let demo = "demo/notes-app/telemetry.yaml".to_owned();
+    assert_eq!(
+        found,
+        [
+            (demo.clone(), Some(40), "identification-too-high"),
+            (demo.clone(), Some(51), "denied-data"),
+            (demo.clone(), Some(62), "consent-too-low"),
+            (demo, Some(73), "unclassified-field"),
+        ]
+    );
 }
 
 #[test]

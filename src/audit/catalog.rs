@@ -120,7 +120,7 @@ impl Catalog {
         let mut policies: HashMap<String, Option<Arc<Policy>>> = HashMap::new();
         for input in walk::inputs(
             std::slice::from_ref(&options.manifests),
-            &crate::config::FileFilter::default(),
+            &options.files,
             &project.root,
             problems,
         ) {

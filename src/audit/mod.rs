@@ -50,6 +50,8 @@ pub struct Options {
     pub max_repeats: u32,
     pub limits: Limits,
     pub project_root: PathBuf,
+    /// Which walked manifest files are read (the config's `include`/`exclude`).
+    pub files: crate::config::FileFilter,
 }
 
 impl Options {

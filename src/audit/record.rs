@@ -746,6 +746,7 @@ events:
             max_repeats: Options::DEFAULT_MAX_REPEATS,
             limits: crate::load::Limits::default(),
             project_root: dir.to_path_buf(),
+            files: crate::config::FileFilter::default(),
         };
         let mut problems = Vec::new();
         let catalog = Catalog::load(&options, &mut problems);

@@ -372,6 +372,7 @@ impl Walker<'_> {
                 hints: None,
                 inferred: None,
                 overlaid: None,
+                from_schema: true,
             });
             covered = true;
         }
@@ -472,6 +473,7 @@ impl Walker<'_> {
             hints,
             inferred: None,
             overlaid: None,
+            from_schema: true,
         });
     }
 

@@ -30,6 +30,10 @@ pub struct FieldSite {
     pub inferred: Option<Box<crate::classify::Candidate>>,
     /// Set when a classification overlay gave the field its type: the overlay entry.
     pub overlaid: Option<Box<Label>>,
+    /// Derived from an event schema (not declared in a manifest's `fields:`): the same path
+    /// may then come from several `anyOf`/`oneOf`/`allOf` branches, each of which the
+    /// event may carry.
+    pub from_schema: bool,
 }
 
 /// Say, in the message (which every format shows) and at the field, that its type was

@@ -143,6 +143,7 @@ fn fields(source: &Arc<SourceFile>, metric: &Metric, mapping: &GleanMapping) -> 
         value: value_kind(glean_type),
         inferred: None,
         overlaid: None,
+        from_schema: false,
     };
     let mut fields = Vec::new();
     match &metric.metric_type {

@@ -195,6 +195,7 @@ fn check_event(
             hints: None,
             inferred: None,
             overlaid: None,
+            from_schema: false,
         })
         .collect();
     if let Some(schema) = &event.schema {
@@ -265,26 +266,43 @@ pub fn check_fields(
 ) {
     let mut seen: HashMap<&str, &FieldSite> =
         HashMap::with_capacity_and_hasher(fields.len(), Default::default());
+    // The types already decided for a schema path reached through several branches.
+    let mut branches: HashMap<&str, Vec<Option<&str>>> = HashMap::default();
     for f in fields {
-        if let Some(first) = seen.insert(&f.name, f) {
-            to.out.push(
-                Diagnostic::at(
-                    Code::DuplicateField,
-                    &f.source,
-                    f.name_span,
-                    format!(
-                        "field `{}` is declared twice in event `{}`",
-                        f.name, site.name
-                    ),
-                )
-                .with_label("declared again here")
-                .with_related(Label::new(
-                    &first.source,
-                    first.name_span,
-                    "first declared here",
-                )),
-            );
-            continue;
+        if let Some(&first) = seen.get(f.name.as_str()) {
+            if f.from_schema && first.from_schema {
+                // Another branch of a union (or a repeated `allOf` part): the event may
+                // carry this one too, so a type not yet decided is decided now — deny
+                // wins whichever branch comes first.
+                let decided = branches
+                    .entry(f.name.as_str())
+                    .or_insert_with(|| vec![declared(first)]);
+                if decided.contains(&declared(f)) {
+                    continue;
+                }
+                decided.push(declared(f));
+            } else {
+                to.out.push(
+                    Diagnostic::at(
+                        Code::DuplicateField,
+                        &f.source,
+                        f.name_span,
+                        format!(
+                            "field `{}` is declared twice in event `{}`",
+                            f.name, site.name
+                        ),
+                    )
+                    .with_label("declared again here")
+                    .with_related(Label::new(
+                        &first.source,
+                        first.name_span,
+                        "first declared here",
+                    )),
+                );
+                continue;
+            }
+        } else {
+            seen.insert(&f.name, f);
         }
         if let Some(overlays) = to.overlays {
             to.trace
@@ -348,6 +366,11 @@ pub fn check_fields(
         };
         decide(policy, site, f, to.out);
     }
+}
+
+/// The data type a field declares, if any.
+fn declared(f: &FieldSite) -> Option<&str> {
+    f.data_type.as_ref().map(|t| t.value.as_str())
 }
 
 /// Decide one field, saying in each finding where its type came from when it was not

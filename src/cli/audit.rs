@@ -65,23 +65,55 @@ pub fn run(args: AuditArgs) -> ExitCode {
         }
     };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // The project config, as `check` reads it: its policy, manifest globs, limits and
+    // severity overrides apply to the audit too.
+    let config = match consentlint::config::discover(&cwd)
+        .map(|path| consentlint::config::Config::load(&path, &cwd))
+        .transpose()
+    {
+        Ok(config) => config,
+        Err(problems) => {
+            eprint!(
+                "{}",
+                human::render(&problems, super::policy::stderr_style())
+            );
+            return ExitCode::from(2);
+        }
+    };
     let options = Options {
         payloads: args.payloads,
         manifests: args.manifests,
-        policy: args.policy,
+        policy: args
+            .policy
+            .or_else(|| config.as_ref().and_then(|c| c.policy.clone())),
         consent_state: args.consent_state,
         event_fields: or_default(args.event_field, &Options::DEFAULT_EVENT_FIELDS),
         payload_fields: or_default(args.payload_field, &Options::DEFAULT_PAYLOAD_FIELDS),
         max_line_length: args.max_line_length,
         max_repeats: args.max_repeats,
-        limits: Limits::default(),
+        limits: config
+            .as_ref()
+            .map_or_else(Limits::default, |c| c.limits.clone()),
         // References stay inside the project: the directory of `consentlint.yaml`, else here.
-        project_root: consentlint::config::discover(&cwd)
-            .and_then(|config| config.parent().map(std::path::Path::to_path_buf))
-            .unwrap_or(cwd),
+        project_root: config.as_ref().map_or(cwd, |c| c.dir.clone()),
+        files: config.as_ref().map(|c| c.files.clone()).unwrap_or_default(),
     };
     let report = match audit::run(&options) {
-        Ok(report) => report,
+        Ok(mut report) => {
+            if let Some(config) = &config {
+                config.apply_severity(&mut report.diagnostics);
+                // A code turned off is not counted in the summary either.
+                report.tally.findings.retain(|code, _| {
+                    consentlint::diagnostic::Code::from_name(code)
+                        .is_none_or(|c| !config.turns_off(c))
+                });
+                report
+                    .diagnostics
+                    .extend(config.unknown_overrides(&report.policies));
+                consentlint::diagnostic::sort(&mut report.diagnostics);
+            }
+            report
+        }
         Err(message) => {
             eprintln!("consentlint: {message}");
             return ExitCode::from(2);

@@ -273,8 +273,10 @@ fn level_line(policy: &Policy) -> Vec<String> {
         .collect()
 }
 
+/// One escaping for every Markdown renderer: `check --format markdown`'s (code spans kept,
+/// markup, HTML, pipes and line breaks escaped).
 fn md_escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    super::markdown::cell(text)
 }
 
 /// The Markdown matrix: a table of types × levels, then the rules behind it.

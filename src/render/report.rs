@@ -88,8 +88,10 @@ fn joined(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
         .join(", ")
 }
 
+/// One escaping for every Markdown renderer: `check --format markdown`'s (code spans kept,
+/// markup, HTML, pipes and line breaks escaped).
 fn md(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    super::markdown::cell(text)
 }
 
 pub fn markdown(inventory: &Inventory) -> String {
@@ -120,7 +122,7 @@ pub fn markdown(inventory: &Inventory) -> String {
         }
         for section in &p.levels {
             let level = &policy.levels[section.level];
-            out.push_str(&format!("\n### {}\n\n", level_heading(level)));
+            out.push_str(&format!("\n### {}\n\n", md(&level_heading(level))));
             if let Some(d) = &level.description {
                 out.push_str(&format!("{} ", md(d)));
             }
