@@ -920,3 +920,160 @@ fn a_policy_cannot_name_files_outside_the_project() {
     );
     assert!(!config.stdout.contains("SECRET-MARKER") && !config.stderr.contains("SECRET-MARKER"));
 }
+
+/// A finding past column 65,535 (a minified schema) used to panic the terminal renderer
+/// (a padding width over `u16::MAX`), losing all output. Long lines are now cropped around
+/// the spot, with an ellipsis, and the header keeps the true column.
+#[test]
+fn a_finding_far_along_one_long_line_is_rendered_cropped() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_good_files(tmp.path());
+    let schema = format!(
+        "{{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", \"description\": \"{}\", \"x-consent\": \"required\", \"type\": \"object\", \"additionalProperties\": false, \"properties\": {{\"email\": {{\"type\": \"string\", \"x-data-type\": \"user.email\"}}}}}}",
+        "d".repeat(70_000)
+    );
+    write(tmp.path(), "minified/big.schema.json", &schema);
+    let out = consentlint(tmp.path(), &["check", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let column = schema.find("\"user.email\"").unwrap() + 1;
+    assert!(
+        out.stdout
+            .contains("denied-data[no-end-user-identifiable-info]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("minified/big.schema.json:1:"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("…"),
+        "the line is cropped: {}",
+        out.stdout
+    );
+    assert!(out.stdout.len() < 12_000, "{} bytes", out.stdout.len());
+    // The good files are still checked.
+    assert!(
+        out.stdout.contains("good/violation.telemetry.yaml"),
+        "{}",
+        out.stdout
+    );
+    // Every other format points at the true column.
+    let json = consentlint(tmp.path(), &["check", "minified", "--format", "json"]).json();
+    assert_eq!(json["diagnostics"][0]["column"], column);
+    // `policy lint` on a policy of one long line: reported, not a panic.
+    let policy = format!(
+        "{{\"kind\": \"Policy\", \"id\": \"p\", \"title\": \"{}\", \"extends\": [\"builtin:default\"], \"rules\": [{{\"id\": \"bad\", \"allow\": {{\"types\": [\"no.such\"]}}}}]}}",
+        "t".repeat(70_000)
+    );
+    write(tmp.path(), "policy.json", &policy);
+    let out = consentlint(tmp.path(), &["policy", "lint", "policy.json"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("unknown data type `no.such`"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.len() < 4_000, "{} bytes", out.stdout.len());
+}
+
+/// One diagnostic on a one-line file printed the whole line (hundreds of KB): every
+/// snippet is now a bounded window.
+#[test]
+fn a_resource_limit_on_one_line_prints_a_bounded_snippet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    write(tmp.path(), "deep.json", &deep);
+    let out = consentlint(tmp.path(), &["check", "deep.json"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stdout.starts_with("resource-limit\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.len() < 4_000,
+        "{} bytes:\n{}",
+        out.stdout.len(),
+        &out.stdout[..out.stdout.len().min(2_000)]
+    );
+}
+
+/// `report` in Markdown and CSV escapes what the inputs say: terminal sequences, bidi
+/// overrides, a line break that would start a forged workflow command, table pipes, and
+/// (CSV) cells a spreadsheet would run as formulas.
+#[test]
+fn report_markdown_and_csv_escape_input_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hostile = "=HYPERLINK(\\\"x\\\")\\u001b[2J\\u202eevil|pipe\\n::error file=x::forged";
+    write(
+        tmp.path(),
+        "policy.yaml",
+        format!(
+            "kind: Policy\nid: hostile\nextends: [builtin:default]\ntaxonomy_extensions:\n  - {{ id: app.hostile, title: \"{hostile}\", description: \"{hostile}\", class: system_metadata }}\n"
+        ),
+    );
+    write(
+        tmp.path(),
+        "telemetry.yaml",
+        format!(
+            "{MANIFEST_HEAD}policy: policy.yaml\ndefaults: {{ transport: https }}\nevents:\n  - {{ name: started, consent: required, fields: [{{ name: h, type: app.hostile }}] }}\n"
+        ),
+    );
+    for format in ["markdown", "csv"] {
+        let out = consentlint(tmp.path(), &["report", ".", "--format", format]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        let text = &out.stdout;
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{format}: {text}"
+        );
+        assert!(
+            text.lines().all(|l| !l.trim_start().starts_with("::")),
+            "{format}: a line starts a workflow command:\n{text}"
+        );
+        assert!(text.contains("HYPERLINK"), "{format}: {text}");
+    }
+    let csv = consentlint(tmp.path(), &["report", ".", "--format", "csv"]).stdout;
+    assert!(
+        csv.contains(
+            ",\"'=HYPERLINK(\"\"x\"\")\\u{1b}[2J\\u{202e}evil|pipe\\u{a}::error file=x::forged\","
+        ),
+        "{csv}"
+    );
+    let markdown = consentlint(tmp.path(), &["report", ".", "--format", "markdown"]).stdout;
+    assert!(
+        markdown.contains("evil\\|pipe<br>::error file=x::forged"),
+        "{markdown}"
+    );
+}
+
+/// A baseline written into the project is one of consentlint's own documents: validated,
+/// and counted as checked rather than skipped.
+#[test]
+fn a_baseline_inside_the_project_is_not_a_skipped_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_good_files(tmp.path());
+    let before = consentlint(tmp.path(), &["check", "."]);
+    // The good files include a plain definitions file, skipped as not a document.
+    assert!(
+        before.stdout.ends_with("4 files checked (3 events, 6 fields): 1 error, 0 warnings, 0 infos; 1 file skipped (not consentlint documents)\n"),
+        "{}",
+        before.stdout
+    );
+    let out = consentlint(tmp.path(), &["check", ".", "--write-baseline", "bl.json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = consentlint(tmp.path(), &["check", ".", "--baseline", "bl.json"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    // One more file checked, none more skipped.
+    assert!(
+        out.stdout.ends_with("5 files checked (3 events, 6 fields): 0 errors, 0 warnings, 0 infos; 1 file skipped (not consentlint documents); 1 finding in the baseline not shown\n"),
+        "{}",
+        out.stdout
+    );
+    // A broken one is reported like any document.
+    write(
+        tmp.path(),
+        "bl.json",
+        "{\"version\": 1, \"findings\": [{\"file\": 3}]}",
+    );
+    let out = consentlint(tmp.path(), &["check", "bl.json"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+}

@@ -13,10 +13,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(source) = load::decode("fuzz-input/event.schema.json", data.to_vec()) else {
         return;
     };
-    let Ok(root) = load::parse(&source, &limits) else {
-        return;
+    let root = match load::parse(&source, &limits) {
+        Ok(root) => root,
+        Err(problem) => return common::render_all(&[problem]),
     };
-    common::with_context(&limits, |cx| {
+    let outcome = common::with_context(&limits, |cx| {
         check::check_event_schema(&source, root, common::default_policy(), cx)
     });
+    common::render_all(&outcome.diagnostics);
 });

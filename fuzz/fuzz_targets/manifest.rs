@@ -12,11 +12,13 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let limits = Limits::default();
     let source = load::decode("fuzz-input/telemetry.yaml", data.to_vec());
-    let Ok(loaded) = load::load_document(source, Format::Manifest, &limits) else {
-        return;
+    let loaded = match load::load_document(source, Format::Manifest, &limits) {
+        Ok(loaded) => loaded,
+        Err(problems) => return common::render_all(&problems),
     };
     let doc = ManifestDoc::read(&loaded.root);
-    common::with_context(&limits, |cx| {
+    let outcome = common::with_context(&limits, |cx| {
         check::check_manifest(&loaded.source, &doc, common::default_policy(), cx)
     });
+    common::render_all(&outcome.diagnostics);
 });

@@ -9,6 +9,14 @@ fuzz_target!(|data: &[u8]| {
     let limits = Limits::default();
     // `extends:`/`taxonomy:` paths resolve next to this (non-existent) directory.
     if let Ok(source) = load::decode("fuzz-input/policy.yaml", data.to_vec()) {
-        let _ = compile_source(source, &limits);
+        let (_, problems) = compile_source(source, &limits);
+        // What `policy lint` and `check` print of a broken policy: the renderers must not
+        // panic on any position a file can hold (a finding past column 65,535 once did).
+        let style = consentlint::render::human::Style {
+            color: false,
+            width: 100,
+        };
+        let _ = consentlint::render::human::render(&problems, style);
+        let _ = consentlint::render::concise::render(&problems);
     }
 });

@@ -40,6 +40,8 @@ pub enum Kind {
     Config,
     /// A classification overlay (`kind: Classification`).
     Classification,
+    /// A baseline of known findings (`check --write-baseline`): `{"version", "findings"}`.
+    Baseline,
     EventSchema,
     /// A Mozilla Glean `metrics.yaml` (`$schema: moz://mozilla.org/schemas/glean/metrics/…`).
     GleanMetrics,
@@ -54,6 +56,7 @@ impl Kind {
             Kind::Manifest => "a telemetry manifest",
             Kind::Config => "a project config",
             Kind::Classification => "a classification overlay",
+            Kind::Baseline => "a baseline",
             Kind::EventSchema => "an event schema",
             Kind::GleanMetrics => "a Glean metrics file",
         }
@@ -72,6 +75,16 @@ impl Kind {
         }
         if crate::sources::glean::is_metrics_file(root) {
             return Some(Kind::GleanMetrics);
+        }
+        // consentlint's own baseline, which `--write-baseline` may put inside the project.
+        if let Some(entries) = root.as_map()
+            && root.get("findings").and_then(Node::as_seq).is_some()
+            && root.get("version").and_then(Node::as_u64).is_some()
+            && entries
+                .iter()
+                .all(|e| matches!(e.key.as_str(), "version" | "findings"))
+        {
+            return Some(Kind::Baseline);
         }
         let schema = root.get("$schema").and_then(Node::as_str)?;
         is_json_schema_uri(schema).then_some(Kind::EventSchema)

@@ -113,6 +113,11 @@ struct Text {
     /// that they read the same in every message) and lines.
     base: usize,
     first_line: usize,
+    /// How shown offsets map back to the file's, when characters were escaped or long
+    /// lines cropped (empty: the identity).
+    anchors: Vec<Anchor>,
+    /// The file shown, for the true column of a span on a cropped line.
+    file: std::sync::Arc<SourceFile>,
 }
 
 impl SourceCode for Text {
@@ -125,10 +130,19 @@ impl SourceCode for Text {
         let local = SourceSpan::new(span.offset().saturating_sub(self.base).into(), span.len());
         let inner = self.text.as_str().read_span(&local, before, after)?;
         let line = inner.line() + self.first_line;
-        let column = if line == 0 {
-            inner.column() + self.origin.1
+        // On a cropped line the shown column is not the file's: ask the file.
+        let column = if self.anchors.is_empty() {
+            if line == 0 {
+                inner.column() + self.origin.1
+            } else {
+                inner.column()
+            }
         } else {
-            inner.column()
+            let original = original_offset(&self.anchors, span.offset());
+            self.file
+                .line_col(u32::try_from(original).unwrap_or(u32::MAX))
+                .column
+                .saturating_sub(1)
         };
         // miette's line count runs from the start of the text, and decides whether two
         // labels share a snippet: a window counts the lines it cut off too.
@@ -145,43 +159,114 @@ impl SourceCode for Text {
     }
 }
 
+/// Lines longer than this (bytes) are cropped around the spots shown on them: a minified
+/// schema is one line of megabytes, and a snippet must stay readable and bounded.
+const LONG_LINE: usize = 512;
+/// Bytes of context kept on each side of a spot on a cropped line.
+const CROP_CONTEXT: usize = 80;
+/// The most bytes of a spot itself kept on a cropped line.
+const CROP_SPOT: usize = 200;
+/// What stands for the text cut from a cropped line.
+const ELLIPSIS: &str = "…";
+
+/// A point where the shown text and the file's text line up: from `orig` (file offset) on,
+/// text is copied unchanged to `shown` (shown offset) — or, for a gap, cut out up to
+/// `gap_end`, with [`ELLIPSIS`] shown at `shown` in its place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Anchor {
+    orig: usize,
+    shown: usize,
+    gap_end: Option<usize>,
+}
+
+/// The file offset of a shown offset (the start of a gap for its ellipsis).
+fn original_offset(anchors: &[Anchor], shown: usize) -> usize {
+    match anchors.partition_point(|a| a.shown <= shown) {
+        0 => shown,
+        i => {
+            let a = anchors[i - 1];
+            match a.gap_end {
+                Some(_) => a.orig,
+                None => a.orig + (shown - a.shown),
+            }
+        }
+    }
+}
+
 /// A file's text as quoted in a snippet: characters that could drive the terminal are
-/// escaped (`\u{1b}`), and spans are moved to match. Tabs and line ends stay.
+/// escaped (`\u{1b}`), lines longer than [`LONG_LINE`] are cropped around the spans shown
+/// on them, and spans are moved to match. Tabs and line ends stay, so lines keep their
+/// numbers.
 struct Shown {
     source: NamedSource<Text>,
-    /// `(offset just after an escaped character, bytes added up to there)`, ascending;
-    /// offsets count as spans do.
-    shifts: Vec<(usize, usize)>,
+    anchors: Vec<Anchor>,
 }
 
 impl Shown {
-    fn new(file: &SourceFile) -> Shown {
+    fn new(file: &std::sync::Arc<SourceFile>, spans: &[crate::source::Span]) -> Shown {
         let text = &file.text;
-        let mut shifts = Vec::new();
-        let mut shown = String::new();
-        let mut copied = 0;
+        let base = file.base;
+        let cuts = cuts(text, base, spans);
         // Every unsafe character (a control, C0 or C1, or a bidi override) starts with an
         // ASCII control byte, 0x7f, 0xc2 or 0xe2, so only those places are decoded: this
         // runs for every file a diagnostic shows, the whole policy file included.
-        let starts = text.bytes().enumerate().filter(|&(_, b)| {
-            (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xe2)
-        });
-        for (i, c) in starts.filter_map(|(i, _)| Some((i, text.get(i..)?.chars().next()?))) {
-            let line_end = c == '\r' && text[i + 1..].starts_with('\n');
-            if !is_unsafe(c) || c == '\n' || c == '\t' || line_end {
-                continue;
-            }
-            shown.push_str(&text[copied..i]);
-            let escaped = escape(c.encode_utf8(&mut [0; 4])).into_owned();
-            let added = shifts.last().map_or(0, |&(_, a)| a) + escaped.len() - c.len_utf8();
-            shown.push_str(&escaped);
-            copied = i + c.len_utf8();
-            shifts.push((file.base + copied, added));
-        }
-        let shown = if shifts.is_empty() {
+        let unsafe_at: Vec<(usize, char)> = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| {
+                (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xe2)
+            })
+            .filter_map(|(i, _)| Some((i, text.get(i..)?.chars().next()?)))
+            .filter(|&(i, c)| {
+                let line_end = c == '\r' && text[i + 1..].starts_with('\n');
+                is_unsafe(c) && c != '\n' && c != '\t' && !line_end
+            })
+            .collect();
+        let mut anchors = Vec::new();
+        let shown = if cuts.is_empty() && unsafe_at.is_empty() {
             text.clone()
         } else {
-            shown.push_str(&text[copied..]);
+            let mut shown = String::with_capacity(text.len().min(1 << 16));
+            let mut at = 0;
+            let mut unsafe_iter = unsafe_at.iter().peekable();
+            let mut copy_to =
+                |shown: &mut String, anchors: &mut Vec<Anchor>, from: usize, to: usize| {
+                    let mut copied = from;
+                    while let Some(&&(i, c)) = unsafe_iter.peek() {
+                        if i >= to {
+                            break;
+                        }
+                        unsafe_iter.next();
+                        if i < from {
+                            continue;
+                        }
+                        shown.push_str(&text[copied..i]);
+                        shown.push_str(&escape(c.encode_utf8(&mut [0; 4])));
+                        copied = i + c.len_utf8();
+                        anchors.push(Anchor {
+                            orig: base + copied,
+                            shown: base + shown.len(),
+                            gap_end: None,
+                        });
+                    }
+                    shown.push_str(&text[copied..to]);
+                };
+            for &(cut_start, cut_end) in &cuts {
+                copy_to(&mut shown, &mut anchors, at, cut_start);
+                anchors.push(Anchor {
+                    orig: base + cut_start,
+                    shown: base + shown.len(),
+                    gap_end: Some(base + cut_end),
+                });
+                shown.push_str(ELLIPSIS);
+                anchors.push(Anchor {
+                    orig: base + cut_end,
+                    shown: base + shown.len(),
+                    gap_end: None,
+                });
+                at = cut_end;
+            }
+            copy_to(&mut shown, &mut anchors, at, text.len());
             shown
         };
         Shown {
@@ -192,31 +277,121 @@ impl Shown {
                     origin: file.origin,
                     base: file.base,
                     first_line: file.first_line,
+                    anchors: anchors.clone(),
+                    file: std::sync::Arc::clone(file),
                 },
             ),
-            shifts,
+            anchors,
         }
     }
 
     fn offset(&self, offset: usize) -> usize {
-        match self.shifts.partition_point(|&(at, _)| at <= offset) {
+        match self.anchors.partition_point(|a| a.orig <= offset) {
             0 => offset,
-            i => offset + self.shifts[i - 1].1,
+            i => {
+                let a = self.anchors[i - 1];
+                match a.gap_end {
+                    Some(end) if offset < end => a.shown,
+                    _ => a.shown + (offset - a.orig),
+                }
+            }
         }
     }
 
     fn span(&self, label: &Label) -> SourceSpan {
         let start = self.offset(label.span.start as usize);
-        let end = self.offset(label.span.end as usize);
+        let end = self.offset(label.span.end as usize).max(start);
         SourceSpan::new(start.into(), end - start)
     }
+}
+
+/// The byte ranges (text-local, on char boundaries, ascending, disjoint) cut from the long
+/// lines of `text` that a snippet can show: everything farther than [`CROP_CONTEXT`] from the
+/// spans on the line (a spot longer than [`CROP_SPOT`] is shown in part), or all but the
+/// line's start when no span is on it.
+fn cuts(text: &str, base: usize, spans: &[crate::source::Span]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if text.len() <= LONG_LINE {
+        return out;
+    }
+    let local: Vec<(usize, usize)> = spans
+        .iter()
+        .map(|s| {
+            let start = (s.start as usize).saturating_sub(base).min(text.len());
+            let end = (s.end as usize)
+                .saturating_sub(base)
+                .clamp(start, text.len());
+            (start, end)
+        })
+        .collect();
+    let floor = |mut i: usize| {
+        while i > 0 && !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let line_end = line_start + line.trim_end_matches(['\n', '\r']).len();
+        if line_end - line_start > LONG_LINE {
+            let mut keep: Vec<(usize, usize)> = local
+                .iter()
+                .filter(|&&(s, e)| s <= line_end && e >= line_start)
+                .map(|&(s, e)| {
+                    let s = s.max(line_start);
+                    let e = e.min(line_end).min(s + CROP_SPOT);
+                    (
+                        floor(s.saturating_sub(CROP_CONTEXT).max(line_start)),
+                        floor((e + CROP_CONTEXT).min(line_end)),
+                    )
+                })
+                .collect();
+            if keep.is_empty() {
+                keep.push((line_start, floor(line_start + 2 * CROP_CONTEXT)));
+            }
+            keep.sort_unstable();
+            let mut merged: Vec<(usize, usize)> = Vec::new();
+            for (s, e) in keep {
+                match merged.last_mut() {
+                    Some(last) if s <= last.1 + ELLIPSIS.len() => last.1 = last.1.max(e),
+                    _ => merged.push((s, e)),
+                }
+            }
+            let mut at = line_start;
+            for (s, e) in merged {
+                if s > at {
+                    out.push((at, s));
+                }
+                at = at.max(e);
+            }
+            if at < line_end {
+                out.push((at, line_end));
+            }
+        }
+        line_start += line.len();
+    }
+    out
 }
 
 impl<'a> Report<'a> {
     fn new(d: &'a Diagnostic) -> Report<'a> {
         let mut labels = Vec::new();
         let mut related = Vec::new();
-        let primary_shown = d.primary.as_ref().map(|p| Shown::new(&p.source));
+        // The spans each file's snippet shows, so that long lines are cropped around them.
+        let primary_spans: Vec<crate::source::Span> = d
+            .primary
+            .iter()
+            .chain(d.related.iter().filter(|l| {
+                d.primary
+                    .as_ref()
+                    .is_some_and(|p| std::sync::Arc::ptr_eq(&p.source, &l.source))
+            }))
+            .map(|l| l.span)
+            .collect();
+        let primary_shown = d
+            .primary
+            .as_ref()
+            .map(|p| Shown::new(&p.source, &primary_spans));
         if let (Some(primary), Some(shown)) = (&d.primary, &primary_shown) {
             let text = (!primary.message.is_empty()).then(|| primary.message.clone());
             labels.push(LabeledSpan::new_primary_with_span(
@@ -235,7 +410,7 @@ impl<'a> Report<'a> {
                     shown.span(label),
                 ));
             } else {
-                let shown = Shown::new(&label.source);
+                let shown = Shown::new(&label.source, &[label.span]);
                 let at = label.start();
                 related.push(Related {
                     message: format!(
@@ -347,23 +522,22 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// What `Shown::new` computes, deciding every character (the definition).
-    fn shifts_char_by_char(text: &str) -> Vec<(usize, usize)> {
-        let mut shifts = Vec::new();
+    /// The shown text, computed character by character (the definition of the escaping).
+    fn escaped_char_by_char(text: &str) -> String {
+        let mut out = String::new();
         for (i, c) in text.char_indices() {
             let line_end = c == '\r' && text[i + 1..].starts_with('\n');
             if !is_unsafe(c) || c == '\n' || c == '\t' || line_end {
-                continue;
+                out.push(c);
+            } else {
+                out.push_str(&escape(c.encode_utf8(&mut [0; 4])));
             }
-            let escaped = escape(c.encode_utf8(&mut [0; 4])).into_owned();
-            let added = shifts.last().map_or(0, |&(_, a)| a) + escaped.len() - c.len_utf8();
-            shifts.push((i + c.len_utf8(), added));
         }
-        shifts
+        out
     }
 
     proptest! {
-        /// Deciding only where an unsafe character can start finds exactly the characters
+        /// Deciding only where an unsafe character can start escapes exactly the characters
         /// a character-by-character pass escapes: controls (C0, C1, a lone `\r`), bidi
         /// overrides, and none of their safe neighbours (`—`, `→`, `é`, CRLF).
         #[test]
@@ -373,8 +547,36 @@ mod tests {
                 "\u{200f}", "\u{2028}", "\r\n", "\r", "\n", "\t", "\u{1b}[31m", "\u{7f}", "€",
             ]), 0..24).prop_map(|parts| parts.concat()),
         ) {
-            let shown = Shown::new(&SourceFile::new("t.yaml", text.clone()));
-            prop_assert_eq!(&shown.shifts, &shifts_char_by_char(&text));
+            let file = SourceFile::new("t.yaml", text.clone());
+            let shown = Shown::new(&file, &[]);
+            prop_assert_eq!(&shown.source.inner().text, &escaped_char_by_char(&text));
+        }
+
+        /// No position or length panics the renderer, and a snippet stays bounded: any line
+        /// length, any span on it, any output format's human rendering.
+        #[test]
+        fn any_span_on_any_line_renders_bounded(
+            before in 0usize..200_000,
+            len in 0usize..300,
+            after in 0usize..2_000,
+            multibyte in proptest::bool::ANY,
+        ) {
+            let filler = if multibyte { "é" } else { "x" };
+            let text = format!("{}{}{}\n", filler.repeat(before), "y".repeat(len), filler.repeat(after));
+            let file = SourceFile::new("long.json", text);
+            let start = before * filler.len();
+            let d = crate::diagnostic::Diagnostic::at(
+                crate::diagnostic::Code::DeniedData,
+                &file,
+                crate::source::Span::new(start, start + len),
+                "field is denied",
+            )
+            .with_label("here");
+            let out = render(&[d], Style { color: false, width: 100 });
+            prop_assert!(out.len() < 4_000, "{} bytes", out.len());
+            let column = before + 1;
+            let header = format!("long.json:1:{column}]");
+            prop_assert!(out.contains(&header), "{}", out);
         }
     }
 }

@@ -99,7 +99,7 @@ pub fn cell(text: &str) -> String {
             for c in part.chars() {
                 match c {
                     '|' => out.push_str("\\|"),
-                    c if c.is_control() => out.push(' '),
+                    c if crate::diagnostic::escape::is_unsafe(c) => out.push(' '),
                     c => out.push(c),
                 }
             }
@@ -122,7 +122,7 @@ fn plain(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => {
+            c if crate::diagnostic::escape::is_unsafe(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),

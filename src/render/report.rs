@@ -186,11 +186,22 @@ fn fields(p: &PolicyInventory) -> usize {
         .sum()
 }
 
+/// One CSV cell, per RFC 4180 (quoted when it holds a comma or quote; quotes doubled), with
+/// line breaks, control and bidi characters escaped (`\u{1b}`) and a cell a spreadsheet
+/// would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return)
+/// prefixed with `'`, as OWASP advises against CSV injection.
 fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
+    // Line breaks too: a cell's second line could start a forged CI workflow command.
+    let text = crate::diagnostic::escape::escape(text);
+    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
     } else {
-        text.to_owned()
+        text.into_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
     }
 }
 

@@ -449,6 +449,11 @@ fn check_one(
             Format::Taxonomy,
         )),
         Kind::Config => out.extend(load::schema_check::validate(&root, &source, Format::Config)),
+        Kind::Baseline => out.extend(load::schema_check::validate(
+            &root,
+            &source,
+            Format::Baseline,
+        )),
         Kind::Classification => out.extend(load::schema_check::validate(
             &root,
             &source,
