@@ -659,7 +659,9 @@ impl ProjectRun {
         let config_path = match (config, no_config) {
             (_, true) => None,
             (Some(path), false) => Some(path.clone()),
-            (None, false) => config::discover(&cwd),
+            // The config of the tree being checked: found from where the checked paths
+            // are when they all lie outside the working directory (`check $REPO/telemetry`).
+            (None, false) => config::discover(&consentlint::project::checked_root(&cwd, paths)),
         };
         let config = config_path
             .map(|path| Config::load(&path, &cwd))
@@ -676,9 +678,10 @@ impl ProjectRun {
                 .map(str::to_owned)
                 .or_else(|| config.as_ref().and_then(|c| c.policy.clone())),
             limits,
-            project_root: config
-                .as_ref()
-                .map_or_else(|| cwd.clone(), |c| c.dir.clone()),
+            project_root: config.as_ref().map_or_else(
+                || consentlint::project::checked_root(&cwd, paths),
+                |c| c.dir.clone(),
+            ),
             today: Date::today(),
             files: config.as_ref().map(|c| c.files.clone()).unwrap_or_default(),
             progress: None,

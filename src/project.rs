@@ -113,6 +113,41 @@ pub fn join(from: &str, reference: &str) -> Resolved {
     }
 }
 
+/// The root of what a command checks when no config names one: the working directory when
+/// every checked path lies inside it, else the nearest directory holding all of them (a
+/// checked file counts as its directory). So `cd examples && consentlint check
+/// ../demo/notes-app` keeps the demo's own `schema:` references inside its root, as
+/// `check /abs/path` does, while `../../etc/passwd` from inside the root still leaves it.
+pub fn checked_root(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
+    let dirs: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| {
+            let absolute = normalize_path(&cwd.join(p));
+            if absolute.is_file() {
+                absolute
+                    .parent()
+                    .map_or(absolute.clone(), Path::to_path_buf)
+            } else {
+                absolute
+            }
+        })
+        .collect();
+    let cwd = normalize_path(cwd);
+    if dirs.is_empty() || dirs.iter().all(|d| d.starts_with(&cwd)) {
+        return cwd;
+    }
+    let mut common = dirs[0].clone();
+    for d in &dirs[1..] {
+        while !d.starts_with(&common) {
+            if !common.pop() {
+                break;
+            }
+        }
+    }
+    common
+}
+
 /// `path` relative to `base` (both absolute), lexically, with `..` where needed: the way
 /// to show a file found above the working directory, or to key a file by its project
 /// location rather than by where consentlint ran.

@@ -1077,3 +1077,76 @@ fn a_baseline_inside_the_project_is_not_a_skipped_document() {
     let out = consentlint(tmp.path(), &["check", "bl.json"]);
     assert_eq!(out.code, 2, "{}", out.stdout);
 }
+
+/// A tree checked from outside the working directory keeps its own references: its
+/// sibling `schema:` files are inside its root, whether it is named relatively
+/// (`cd examples && check ../demo/notes-app`) or absolutely (as CI does with
+/// `$GITHUB_WORKSPACE/telemetry`); `audit --manifests /abs/path` likewise. Escapes from
+/// inside that root are still refused (the other tests here).
+#[test]
+fn a_tree_checked_from_outside_the_working_directory_keeps_its_schemas() {
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let demo = checkout.join("demo/notes-app");
+    let expected = |prefix: &str| -> Vec<String> {
+        [
+            "40:34: identification-too-high",
+            "51:35: denied-data",
+            "62:37: consent-too-low",
+            "73:17: unclassified-field",
+        ]
+        .iter()
+        .map(|s| format!("{prefix}telemetry.yaml:{s}"))
+        .collect()
+    };
+    let found = |out: &Outcome| -> Vec<String> {
+        out.stdout
+            .lines()
+            .map(|l| {
+                let (place, rest) = l.split_once(": ").unwrap();
+                format!("{place}: {}", rest.split(['[', ' ']).next().unwrap())
+            })
+            .collect()
+    };
+    let relative = consentlint(
+        &checkout.join("examples"),
+        &[
+            "check",
+            "../demo/notes-app",
+            "--format",
+            "concise",
+            "--quiet",
+        ],
+    );
+    assert_eq!(relative.code, 1, "{}", relative.stdout);
+    assert_eq!(found(&relative), expected("../demo/notes-app/"));
+    let absolute_arg = demo.to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let absolute = consentlint(
+        tmp.path(),
+        &["check", absolute_arg, "--format", "concise", "--quiet"],
+    );
+    assert_eq!(absolute.code, 1, "{}", absolute.stdout);
+    assert_eq!(found(&absolute), expected(&format!("{absolute_arg}/")));
+    let fixture = checkout.join("tests/fixtures/codes/pii-in-payload");
+    let audit = consentlint(
+        tmp.path(),
+        &[
+            "audit",
+            fixture.join("payloads.ndjson").to_str().unwrap(),
+            "--manifests",
+            fixture.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(audit.code, 1, "{}", audit.stdout);
+    assert!(
+        audit.json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] == "pii-in-payload"),
+        "{}",
+        audit.stdout
+    );
+}

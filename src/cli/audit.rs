@@ -67,7 +67,8 @@ pub fn run(args: AuditArgs) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // The project config, as `check` reads it: its policy, manifest globs, limits and
     // severity overrides apply to the audit too.
-    let config = match consentlint::config::discover(&cwd)
+    let root = consentlint::project::checked_root(&cwd, std::slice::from_ref(&args.manifests));
+    let config = match consentlint::config::discover(&root)
         .map(|path| consentlint::config::Config::load(&path, &cwd))
         .transpose()
     {
@@ -95,7 +96,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
             .as_ref()
             .map_or_else(Limits::default, |c| c.limits.clone()),
         // References stay inside the project: the directory of `consentlint.yaml`, else here.
-        project_root: config.as_ref().map_or(cwd, |c| c.dir.clone()),
+        project_root: config.as_ref().map_or(root, |c| c.dir.clone()),
         files: config.as_ref().map(|c| c.files.clone()).unwrap_or_default(),
     };
     let report = match audit::run(&options) {

@@ -320,7 +320,8 @@ fn diff(args: DiffArgs) -> ExitCode {
 pub fn report(args: ReportArgs) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // The project config, as `check` reads it: its policy, file globs and limits.
-    let config = match config::discover(&cwd)
+    let root = consentlint::project::checked_root(&cwd, &args.paths);
+    let config = match config::discover(&root)
         .map(|path| config::Config::load(&path, &cwd))
         .transpose()
     {
@@ -338,7 +339,7 @@ pub fn report(args: ReportArgs) -> ExitCode {
             .policy
             .or_else(|| config.and_then(|c| c.policy.clone())),
         limits: config.map_or_else(Limits::default, |c| c.limits.clone()),
-        project_root: config.map_or_else(|| cwd.clone(), |c| c.dir.clone()),
+        project_root: config.map_or_else(|| root.clone(), |c| c.dir.clone()),
     });
     if !inventory.diagnostics.is_empty() {
         eprint!("{}", human::render(&inventory.diagnostics, stderr_style()));
