@@ -1,0 +1,385 @@
+//! `consentlint check`: its flags, then the run (`run::run` through [`crate::ProjectRun`]),
+//! the config's severities, `--select`/`--ignore`, the baseline, and the report in the
+//! chosen format with the exit code.
+
+use crate::{Color, Format, ProjectRun, emit, emit_with, exit_code, project_rules, render_ci};
+use consentlint::baseline::{self, Baseline};
+use consentlint::config::FailOn;
+use consentlint::diagnostic::{Category, Code, Diagnostic};
+use consentlint::render::{self, Summary, human};
+use consentlint::run::{self, Options};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (directories are walked for .yaml, .yml, .json).
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// The policy to check against: a path or `builtin:NAME`. Overrides a manifest's
+    /// `policy:` and the config's.
+    #[arg(long, value_name = "POLICY")]
+    policy: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the report to FILE; the summary line still goes to the terminal.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at least this severe [default: the config's
+    /// `fail_on`, else error].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Largest file read, in bytes [default: the config's `limits.max_file_size`, else
+    /// 33554432].
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Colour in human output (auto: only on a terminal, and never with NO_COLOR set).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print findings only, no summary line.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Use this config file instead of the nearest `consentlint.yaml` above the working
+    /// directory.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Decide unclassified fields on the classifier's confident proposals (confidence at
+    /// least 0.8), marked as inferred in every finding [default: the config's `infer`].
+    #[arg(long, conflicts_with = "no_infer")]
+    infer: bool,
+    /// Do not infer types, whatever the config says.
+    #[arg(long)]
+    no_infer: bool,
+    /// Classifier rules for `--infer`: a path or `builtin:default` [default: the config's
+    /// `classifier`, else builtin:default].
+    #[arg(long, value_name = "RULES")]
+    rules: Option<String>,
+    /// A classification overlay to apply (`kind: Classification`, or a Fides dataset), in
+    /// addition to the config's `classifications`. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    overlay: Vec<PathBuf>,
+    /// Ignore any `consentlint.yaml`.
+    #[arg(long)]
+    no_config: bool,
+    /// Report only findings that are not in this baseline (overrides the config's).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["write_baseline", "no_baseline"])]
+    baseline: Option<PathBuf>,
+    /// Record today's findings in FILE as the baseline, then report as if using it.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    write_baseline: Option<PathBuf>,
+    /// Ignore the config's baseline.
+    #[arg(long)]
+    no_baseline: bool,
+    /// Print every inline suppression with its reason, expiry and effect, instead of the
+    /// findings (human or json format).
+    #[arg(long)]
+    list_suppressions: bool,
+    /// With `-` as the path: the name standard input is checked as (its place in the
+    /// project resolves relative `schema:` and `policy:`; its extension picks JSON or YAML).
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<String>,
+    /// Report only findings of these codes (comma-separated or repeated); input problems
+    /// are always reported.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not report findings of these codes (comma-separated or repeated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Print how many findings of each code, instead of the findings (human or concise
+    /// format).
+    #[arg(long)]
+    statistics: bool,
+}
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(8 << 20);
+    let pool = match args.jobs {
+        Some(jobs) => pool.num_threads(jobs.max(1)),
+        None => pool,
+    };
+    // Only fails if a pool already exists, which cannot happen this early.
+    let _ = pool.build_global();
+    let project = match ProjectRun::new(
+        &args.paths,
+        args.policy.as_deref(),
+        args.config.as_ref(),
+        args.no_config,
+        args.max_file_size,
+        &args.overlay,
+    ) {
+        Ok(project) => project,
+        Err(problems) => {
+            // Checking without the config would apply the wrong policy and severities.
+            let report = run::Report {
+                diagnostics: problems,
+                ..run::Report::default()
+            };
+            return finish(&args, report, None, FailOn::Error);
+        }
+    };
+    let ProjectRun {
+        cwd,
+        config,
+        mut options,
+        problems,
+    } = project;
+    match (
+        args.paths.iter().any(|p| p.as_os_str() == "-"),
+        &args.stdin_filename,
+    ) {
+        (true, _) if args.paths.len() > 1 => {
+            eprintln!(
+                "consentlint: `-` (standard input) is checked on its own, not with other paths"
+            );
+            return ExitCode::from(2);
+        }
+        (true, name) => options.stdin = Some(name.clone().unwrap_or_else(|| "-".to_owned())),
+        (false, Some(_)) => {
+            eprintln!("consentlint: `--stdin-filename` names standard input: give `-` as the path");
+            return ExitCode::from(2);
+        }
+        (false, None) => {}
+    }
+    let filter = match CodeFilter::new(&args.select, &args.ignore) {
+        Ok(filter) => filter,
+        Err(message) => {
+            eprintln!("consentlint: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.statistics && !matches!(args.format, Format::Human | Format::Concise) {
+        eprintln!("consentlint: --statistics prints `--format human` or `concise`");
+        return ExitCode::from(2);
+    }
+    let config = config.as_ref();
+    let infer = if args.no_infer {
+        None
+    } else if args.infer {
+        Some(consentlint::classify::INFER_CONFIDENCE)
+    } else {
+        config.and_then(|c| c.infer)
+    };
+    if let Some(min_confidence) = infer {
+        match project_rules(args.rules.as_deref(), config) {
+            Ok(rules) => {
+                options.classify = Some(consentlint::classify::Session {
+                    rules,
+                    mode: consentlint::classify::Mode::Infer { min_confidence },
+                })
+            }
+            Err(problems) => {
+                let report = run::Report {
+                    diagnostics: problems,
+                    ..run::Report::default()
+                };
+                return finish(&args, report, None, FailOn::Error);
+            }
+        }
+    }
+    let mut report = with_progress(options, args.quiet, !matches!(args.format, Format::Human));
+    if !problems.is_empty() {
+        report.diagnostics.extend(problems);
+        consentlint::diagnostic::sort(&mut report.diagnostics);
+    }
+    if let Some(config) = config {
+        config.apply_severity(&mut report.diagnostics);
+        report
+            .diagnostics
+            .extend(config.unknown_overrides(&report.policies));
+        consentlint::diagnostic::sort(&mut report.diagnostics);
+    }
+    report.diagnostics.retain(|d| filter.keeps(d));
+    let fail_on = args
+        .fail_on
+        .or_else(|| config.and_then(|c| c.fail_on))
+        .unwrap_or(FailOn::Error);
+
+    if args.list_suppressions {
+        let text = match args.format {
+            Format::Json => render::suppressions::json(&report.suppressions),
+            Format::Human => render::suppressions::human(&report.suppressions),
+            _ => {
+                eprintln!("consentlint: --list-suppressions prints `--format human` or `json`");
+                return ExitCode::from(2);
+            }
+        };
+        if let Some(code) = emit(args.output.as_deref(), &text, None) {
+            return code;
+        }
+        return exit_code(&report.diagnostics, FailOn::Never);
+    }
+
+    let baseline_path = if args.no_baseline {
+        None
+    } else {
+        args.write_baseline
+            .clone()
+            .or_else(|| args.baseline.clone())
+            .or_else(|| config.and_then(|c| c.baseline.clone()).map(PathBuf::from))
+    };
+    if let Some(path) = &args.write_baseline {
+        let anchor = baseline::Anchor::new(path, &cwd);
+        let text = baseline::write(&report.diagnostics, &anchor);
+        // `ci/consentlint-baseline.json` in a project without `ci/` yet: make the folder.
+        let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(parent) => {
+                std::fs::create_dir_all(parent).and_then(|()| std::fs::write(path, text))
+            }
+            None => std::fs::write(path, text),
+        };
+        if let Err(error) = written {
+            eprintln!(
+                "consentlint: cannot write the baseline `{}`: {error}",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let mut baselined = None;
+    if let Some(path) = &baseline_path {
+        match Baseline::load(path, &cwd) {
+            Ok(baseline) => {
+                let applied = baseline.apply(&mut report.diagnostics, &report.checked);
+                baselined = Some(applied.absorbed);
+                if let Some(written) = &args.write_baseline {
+                    eprintln!(
+                        "consentlint: wrote {} finding{} to the baseline `{}`",
+                        baseline.len(),
+                        if baseline.len() == 1 { "" } else { "s" },
+                        written.display()
+                    );
+                }
+            }
+            Err(problems) => {
+                report.diagnostics.extend(problems);
+                consentlint::diagnostic::sort(&mut report.diagnostics);
+            }
+        }
+    }
+    finish(&args, report, baselined, fail_on)
+}
+
+/// `--select` / `--ignore`: which findings are reported, by code. Input problems are
+/// always reported: a file that could not be read was not checked.
+struct CodeFilter {
+    select: Vec<Code>,
+    ignore: Vec<Code>,
+}
+
+impl CodeFilter {
+    fn new(select: &[String], ignore: &[String]) -> Result<CodeFilter, String> {
+        let parse = |names: &[String], flag: &str| -> Result<Vec<Code>, String> {
+            names
+                .iter()
+                .map(|name| {
+                    let code = Code::from_name(name.trim()).ok_or_else(|| {
+                        let hint = consentlint::suggest::hint(name, Code::ALL.iter().map(|c| c.as_str()));
+                        format!("`{flag} {name}`: no such diagnostic code {hint}")
+                    })?;
+                    if flag == "--ignore" && code.category() == Category::Input {
+                        return Err(format!("`--ignore {name}`: input problems cannot be ignored (the file was not checked)"));
+                    }
+                    Ok(code)
+                })
+                .collect()
+        };
+        Ok(CodeFilter {
+            select: parse(select, "--select")?,
+            ignore: parse(ignore, "--ignore")?,
+        })
+    }
+
+    fn keeps(&self, d: &Diagnostic) -> bool {
+        if d.code.category() == Category::Input {
+            return true;
+        }
+        (self.select.is_empty() || self.select.contains(&d.code)) && !self.ignore.contains(&d.code)
+    }
+}
+
+/// Render the report in the chosen format, write it, and turn it into the exit code.
+fn finish(
+    args: &CheckArgs,
+    report: run::Report,
+    baselined: Option<usize>,
+    fail_on: FailOn,
+) -> ExitCode {
+    let mut summary = Summary::new(
+        &report.diagnostics,
+        report.files,
+        report.skipped,
+        report.events,
+        report.fields,
+    );
+    summary.baselined = baselined;
+    let input = render::Input {
+        diagnostics: &report.diagnostics,
+        summary: &summary,
+        files: &report.checked,
+        policies: &report.policies,
+        fail_on: fail_on.threshold(),
+    };
+    let line = (!args.quiet).then(|| human::summary_line(&summary));
+    if args.statistics {
+        let mut text = render::concise::statistics(&report.diagnostics);
+        text.push_str(line.as_deref().unwrap_or_default());
+        if let Some(code) = emit(args.output.as_deref(), &text, line.as_deref()) {
+            return code;
+        }
+        return exit_code(&report.diagnostics, fail_on);
+    }
+    // JSON and human reports are written as they are rendered, not held whole.
+    let written = match args.format {
+        Format::Concise => {
+            let mut text = render::concise::render(&report.diagnostics);
+            if args.output.is_none() {
+                text.push_str(line.as_deref().unwrap_or_default());
+            }
+            emit(args.output.as_deref(), &text, line.as_deref())
+        }
+        Format::Json => emit_with(
+            args.output.as_deref(),
+            |out| render::json::write(out, &report.diagnostics, &summary),
+            line.as_deref(),
+        ),
+        Format::Sarif | Format::Github | Format::Junit | Format::Markdown => emit(
+            args.output.as_deref(),
+            &render_ci(args.format, &input),
+            line.as_deref(),
+        ),
+        Format::Human => {
+            let color = args.output.is_none() && args.color.enabled();
+            let style = human::Style { color, width: 100 };
+            emit_with(
+                args.output.as_deref(),
+                |out| {
+                    human::write(out, &report.diagnostics, style)?;
+                    out.write_all(line.as_deref().unwrap_or_default().as_bytes())
+                },
+                line.as_deref(),
+            )
+        }
+    };
+    if let Some(code) = written {
+        return code;
+    }
+    exit_code(&report.diagnostics, fail_on)
+}
+
+/// Run, with a progress bar on stderr when [`render::progress::wanted`].
+fn with_progress(mut options: Options, quiet: bool, machine_readable: bool) -> run::Report {
+    if !render::progress::wanted(std::io::stderr().is_terminal(), quiet, machine_readable) {
+        return run::run(&options);
+    }
+    let progress = std::sync::Arc::new(run::Progress::default());
+    options.progress = Some(std::sync::Arc::clone(&progress));
+    let bar = render::progress::Bar::on_stderr(progress);
+    let report = run::run(&options);
+    bar.finish();
+    report
+}
