@@ -193,9 +193,20 @@ fn overlays_show_in_every_output_format() {
     );
 
     let (junit, _, _) = consentlint_in(PROJECT, &["check", "--format", "junit", "."]);
-    assert!(junit.contains("classification.yaml:7"), "{junit}");
+    assert!(
+        junit.contains("classification.yaml:7:11: classified `user.email` by this overlay entry"),
+        "{junit}"
+    );
+    // The Markdown table shows primary locations only: the overlay's own findings are
+    // there at their entries.
     let (markdown, _, _) = consentlint_in(PROJECT, &["check", "--format", "markdown", "."]);
-    assert!(markdown.contains("classification.yaml"), "{markdown}");
+    for at in [
+        "| classification.yaml:15:11 | `unknown-data-type` |",
+        "| classification.yaml:17:11 | `overlay-conflict` |",
+        "| classification.yaml:20:12 | `overlay-unmatched` |",
+    ] {
+        assert!(markdown.contains(at), "{at}: {markdown}");
+    }
 }
 
 #[test]

@@ -198,7 +198,8 @@ codes! {
     /// An overlay entry that matches nothing usually means the schema moved on (a field
     /// was renamed or removed) or the entry has a typo; either way the field it meant is
     /// no longer classified by it. Entries about files or events the run did not check are
-    /// not reported.
+    /// not reported, nor are entries naming neither `files:` nor `event:` (patterns for any
+    /// field anywhere, which no run can tell were meant to match).
     ///
     /// Example: `{ field: environment.system.os.nam, type: device.os.version }` where the
     /// schema has `environment.system.os.name`.

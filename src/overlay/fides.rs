@@ -114,7 +114,6 @@ impl Reader<'_> {
             field: Sp::new(path, name.span),
             types: types.to_vec(),
             identification: None,
-            note: document::string(node, "description").map(|d| d.value),
         });
     }
 }

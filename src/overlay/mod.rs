@@ -38,7 +38,6 @@ pub struct Entry {
     /// The data types it gives (one, except for a Fides field with several categories).
     pub types: Vec<Sp<String>>,
     pub identification: Option<Sp<String>>,
-    pub note: Option<String>,
     pattern: FieldPattern,
     event_pattern: Option<pattern::Wild>,
 }
@@ -361,7 +360,6 @@ fn read(path: &str, cwd: &Path, limits: &Limits) -> Result<Vec<Entry>, Vec<Diagn
             field,
             types: vec![data_type],
             identification: document::string(node, "identification"),
-            note: document::string(node, "note").map(|n| n.value),
             source: Arc::clone(&source),
         });
     }

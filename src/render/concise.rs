@@ -2,7 +2,7 @@
 //! editors' problem matchers and `grep` read; and `--statistics`, the count per code.
 
 use crate::diagnostic::escape::escape;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -28,7 +28,7 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 pub fn statistics(diagnostics: &[Diagnostic]) -> String {
     let mut counts: BTreeMap<(Code, &'static str), usize> = BTreeMap::new();
     for d in diagnostics {
-        *counts.entry((d.code, severity(d.severity))).or_default() += 1;
+        *counts.entry((d.code, d.severity.as_str())).or_default() += 1;
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -42,8 +42,4 @@ pub fn statistics(diagnostics: &[Diagnostic]) -> String {
         let _ = writeln!(out, "{n:>width$}  {}  ({severity})", code.as_str());
     }
     out
-}
-
-fn severity(s: Severity) -> &'static str {
-    s.as_str()
 }

@@ -199,7 +199,6 @@ fn original_offset(anchors: &[Anchor], shown: usize) -> usize {
 /// numbers.
 struct Shown {
     source: NamedSource<Text>,
-    anchors: Vec<Anchor>,
 }
 
 impl Shown {
@@ -277,19 +276,19 @@ impl Shown {
                     origin: file.origin,
                     base: file.base,
                     first_line: file.first_line,
-                    anchors: anchors.clone(),
+                    anchors,
                     file: std::sync::Arc::clone(file),
                 },
             ),
-            anchors,
         }
     }
 
     fn offset(&self, offset: usize) -> usize {
-        match self.anchors.partition_point(|a| a.orig <= offset) {
+        let anchors = &self.source.inner().anchors;
+        match anchors.partition_point(|a| a.orig <= offset) {
             0 => offset,
             i => {
-                let a = self.anchors[i - 1];
+                let a = anchors[i - 1];
                 match a.gap_end {
                     Some(end) if offset < end => a.shown,
                     _ => a.shown + (offset - a.orig),
