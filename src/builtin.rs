@@ -29,11 +29,6 @@ const POLICIES: &[(&str, &str)] = &[
 
 const TAXONOMIES: &[(&str, &str)] = &[("default", include_str!("../policies/taxonomy.yaml"))];
 
-/// The `builtin:` prefix, if `reference` has it.
-pub fn name(reference: &str) -> Option<&str> {
-    reference.strip_prefix("builtin:")
-}
-
 pub fn policy(name: &str) -> Option<Arc<SourceFile>> {
     lookup(POLICIES, name)
 }

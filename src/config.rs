@@ -8,15 +8,16 @@
 //! The file is validated against `schemas/config.schema.json` like every other document,
 //! with span-precise diagnostics.
 
-use crate::diagnostic::{Category, Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::document::{self, Sp, string};
 use crate::load::schema_check::Format;
 use crate::load::{self, Limits, Node, Value};
 use crate::policy::Policy;
 use crate::project;
+use crate::reference::{Reference, refused};
 use crate::source::SourceFile;
 use crate::suggest;
-use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -159,31 +160,23 @@ impl Config {
             |what: &str, value: Sp<String>| match project.resolve(&display, &value.value) {
                 Ok(resolved) => Some(resolved.display),
                 Err(reason) => {
-                    problems.push(
-                        Diagnostic::at(
-                            Code::UnresolvedRef,
-                            &source,
-                            value.span,
-                            format!("cannot use {what} `{}`: {reason}", value.value),
-                        )
-                        .with_label("not followed"),
-                    );
+                    problems.push(refused(&source, value.span, what, &reason));
                     None
                 }
             };
         let policy = string(&root, "policy").and_then(|p| {
-            if crate::builtin::name(&p.value).is_some() || p.value.starts_with("git:") {
-                Some(p.value)
-            } else {
+            if Reference::parse(&p.value).is_local() {
                 confined("policy", p)
+            } else {
+                Some(p.value)
             }
         });
         let baseline = string(&root, "baseline").and_then(|b| confined("baseline", b));
         let classifier = string(&root, "classifier").and_then(|c| {
-            if crate::builtin::name(&c.value).is_some() {
-                Some(c.value)
-            } else {
+            if Reference::parse(&c.value).is_local() {
                 confined("classifier", c)
+            } else {
+                Some(c.value)
             }
         });
         let classifications = document::strings(&root, "classifications")
@@ -264,7 +257,7 @@ impl Config {
                 .find(|o| !o.is_code() && o.key.value == rule)
         };
         diagnostics.retain_mut(|d| {
-            if d.code.category() == Category::Input {
+            if d.code.is_input() {
                 return true;
             }
             match by_rule(d).or_else(|| by_code(d)) {
@@ -282,7 +275,7 @@ impl Config {
 
     /// Whether the config turns a whole diagnostic code `off`.
     pub fn turns_off(&self, code: Code) -> bool {
-        code.category() != Category::Input
+        !code.is_input()
             && self
                 .severity
                 .iter()
@@ -334,7 +327,7 @@ fn globs(
         let Some(pattern) = item.as_str() else {
             continue;
         };
-        match glob(pattern) {
+        match project::glob(pattern) {
             Ok(glob) => {
                 set.add(glob);
             }
@@ -351,22 +344,6 @@ fn globs(
         }
     }
     set.build().ok()
-}
-
-/// Globs match like `.gitignore` lines: `*` stays within a directory, `**` crosses them,
-/// and a pattern without `/` matches at any depth.
-pub(crate) fn glob(pattern: &str) -> Result<Glob, globset::Error> {
-    let trimmed = pattern.trim_start_matches("./");
-    let anchored = if trimmed.contains('/') {
-        trimmed.trim_start_matches('/').to_owned()
-    } else {
-        format!("**/{trimmed}")
-    };
-    let anchored = anchored.trim_end_matches('/');
-    // `dir/` or `dir` also means everything below it.
-    GlobBuilder::new(&format!("{{{anchored},{anchored}/**}}"))
-        .literal_separator(true)
-        .build()
 }
 
 fn overrides(
@@ -386,7 +363,7 @@ fn overrides(
             _ => None,
         };
         if let Some(code) = Code::from_name(&entry.key)
-            && code.category() == Category::Input
+            && code.is_input()
         {
             problems.push(
                 Diagnostic::at(
@@ -418,7 +395,10 @@ mod tests {
     use super::*;
 
     fn matches(pattern: &str, path: &str) -> bool {
-        glob(pattern).unwrap().compile_matcher().is_match(path)
+        project::glob(pattern)
+            .unwrap()
+            .compile_matcher()
+            .is_match(path)
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! consentlint — policy-as-code for telemetry.
 //!
 //! The pipeline, one module per stage: [`load`] (files → spanned trees, validated against
-//! `schemas/`) → [`document`] (typed documents; [`sources`] reads other tools' formats,
-//! such as Glean `metrics.yaml`) → [`policy`] (taxonomy + policy compiled
+//! `schemas/`) → [`document`] (typed documents, other tools' formats such as Glean
+//! `metrics.yaml` among them) → [`policy`] (taxonomy + policy compiled
 //! into a decision table) → [`check`] (manifests and event schemas → diagnostics) →
 //! [`render`]. [`run`] drives a whole check over many files; [`diagnostic`] is the data
 //! every stage produces and every renderer consumes.
@@ -23,9 +23,10 @@ pub mod load;
 pub mod overlay;
 pub mod policy;
 pub mod project;
+pub mod reference;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod sink;
 pub mod source;
-pub mod sources;
 pub mod suggest;

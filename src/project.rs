@@ -204,6 +204,22 @@ fn normalize_path(path: &Path) -> PathBuf {
     out
 }
 
+/// Globs match like `.gitignore` lines: `*` stays within a directory, `**` crosses them,
+/// and a pattern without `/` matches at any depth.
+pub fn glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
+    let trimmed = pattern.trim_start_matches("./");
+    let anchored = if trimmed.contains('/') {
+        trimmed.trim_start_matches('/').to_owned()
+    } else {
+        format!("**/{trimmed}")
+    };
+    let anchored = anchored.trim_end_matches('/');
+    // `dir/` or `dir` also means everything below it.
+    globset::GlobBuilder::new(&format!("{{{anchored},{anchored}/**}}"))
+        .literal_separator(true)
+        .build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

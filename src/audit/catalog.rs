@@ -12,12 +12,12 @@ use crate::check::event_schema;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::manifest::{EventDecl, ManifestDoc};
 use crate::document::{Kind, Sp};
-use crate::load::{self, schema_check};
-use crate::policy::{self, DataClass, Identification, LevelIdx, Policy};
+use crate::load;
+use crate::policy::{DataClass, Identification, LevelIdx, Policy};
 use crate::project::Project;
-use crate::run::{self, walk};
+use crate::run::policies::{self, Missed, Policies};
+use crate::run::walk;
 use crate::source::{SourceFile, Span};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The catalog's name maps, looked up for every payload line (SipHash was a tenth of the
@@ -117,7 +117,12 @@ impl Catalog {
     pub fn load(options: &Options, problems: &mut Vec<Diagnostic>) -> Catalog {
         let project = Project::new(&options.project_root);
         let mut catalog = Catalog::default();
-        let mut policies: HashMap<String, Option<Arc<Policy>>> = HashMap::new();
+        let policies = Policies::new(
+            options.policy.as_deref(),
+            &project,
+            &options.limits,
+            Missed::Audit,
+        );
         for input in walk::inputs(
             std::slice::from_ref(&options.manifests),
             &options.files,
@@ -126,11 +131,8 @@ impl Catalog {
         ) {
             // Every parse problem is reported, as `check` does: a broken file in the
             // manifest directory may well be the manifest the payloads need.
-            let loaded = load::read_source(&input.path, &input.display, &options.limits).and_then(
-                |source| load::parse(&source, &options.limits).map(|root| (source, root)),
-            );
-            let (source, root) = match loaded {
-                Ok(loaded) => loaded,
+            let (source, root) = match policies::read(&input, &options.limits, false) {
+                Ok(read) => read,
                 Err(problem) => {
                     problems.push(problem);
                     continue;
@@ -139,54 +141,16 @@ impl Catalog {
             if Kind::detect(&root) != Some(Kind::Manifest) {
                 continue;
             }
-            let mut found = Vec::new();
-            load::duplicate_keys(&root, &source, &mut found);
-            found.extend(schema_check::validate(
-                &root,
-                &source,
-                schema_check::Format::Manifest,
-            ));
-            if !found.is_empty() {
-                problems.extend(found);
+            let Some(doc) = policies::manifest(&source, &root, problems) else {
                 continue;
-            }
+            };
             catalog.manifests += 1;
-            let doc = ManifestDoc::read(&root);
-            let reference = match run::policy_reference(
-                options.policy.as_deref(),
-                &source.name,
-                &doc,
-                &project,
-            ) {
-                Ok(reference) => reference,
-                Err(reason) => {
-                    problems.push(Diagnostic::new(
-                        Code::UnresolvedRef,
-                        source.name.clone(),
-                        format!("cannot use policy: {reason}"),
-                    ));
+            let policy = match policies.for_manifest(&source, &doc) {
+                Ok(policy) => policy,
+                Err(problem) => {
+                    problems.push(problem);
                     continue;
                 }
-            };
-            let policy = policies
-                .entry(reference.clone())
-                .or_insert_with(|| {
-                    let limits = crate::load::Limits {
-                        confine_to: Some(project.root.clone()),
-                        ..options.limits.clone()
-                    };
-                    let (policy, found) = policy::compile(&reference, &limits);
-                    problems.extend(found);
-                    policy.map(Arc::new)
-                })
-                .clone();
-            let Some(policy) = policy else {
-                problems.push(Diagnostic::new(
-                    Code::PolicyUnavailable,
-                    source.name.clone(),
-                    format!("payloads of `{}` were not audited: policy `{reference}` could not be loaded", source.name),
-                ));
-                continue;
             };
             if !catalog.policies.iter().any(|p| Arc::ptr_eq(p, &policy)) {
                 catalog.policies.push(Arc::clone(&policy));
@@ -200,6 +164,7 @@ impl Catalog {
                 catalog.events.insert(event.name.value.clone(), spec);
             }
         }
+        problems.extend(policies.finish().1);
         catalog
     }
 }
@@ -305,12 +270,7 @@ impl EventSpec {
             let loaded = project
                 .resolve(&manifest.name, &schema.value)
                 .map_err(|reason| {
-                    Diagnostic::at(
-                        Code::UnresolvedRef,
-                        manifest,
-                        schema.span,
-                        format!("cannot use schema: {reason}"),
-                    )
+                    crate::reference::refused(manifest, schema.span, "schema", &reason)
                 })
                 .and_then(|r| load::read_source(&r.path, &r.display, &options.limits))
                 .and_then(|source| {

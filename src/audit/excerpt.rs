@@ -212,10 +212,6 @@ fn string_end(text: &str, open: usize) -> (usize, bool) {
     (text.len(), false)
 }
 
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
 /// The pointer of the value about to be read, if it sits in a container.
 fn current_pointer(stack: &[Frame]) -> Option<String> {
     match stack.last()? {
@@ -228,7 +224,7 @@ fn current_pointer(stack: &[Frame]) -> Option<String> {
                 return None;
             }
             key.as_ref()
-                .map(|(k, _)| format!("{pointer}/{}", escape(k)))
+                .map(|(k, _)| format!("{pointer}/{}", crate::load::pointer::escape(k)))
         }
         Frame::Array { pointer, index } => Some(format!("{pointer}/{index}")),
     }

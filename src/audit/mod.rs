@@ -150,12 +150,7 @@ pub fn run(options: &Options) -> Result<Report, String> {
 fn with_pointers(fields: &[String]) -> Vec<(String, String)> {
     fields
         .iter()
-        .map(|f| {
-            (
-                f.clone(),
-                format!("/{}", f.replace('~', "~0").replace('/', "~1")),
-            )
-        })
+        .map(|f| (f.clone(), format!("/{}", crate::load::pointer::escape(f))))
         .collect()
 }
 

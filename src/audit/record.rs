@@ -527,7 +527,7 @@ fn undeclared_field(
     if !tally.admit(Code::UndeclaredField, &spec.name, key) {
         return;
     }
-    let pointer = format!("{prefix}/{}", escape(key));
+    let pointer = format!("{prefix}/{}", crate::load::pointer::escape(key));
     let mut declared: Vec<&str> = spec.properties.keys().map(String::as_str).collect();
     declared.sort_unstable();
     let hint = suggest::hint(key, declared.iter().copied());
@@ -572,10 +572,6 @@ fn clip(name: &str) -> String {
         Some((i, _)) => format!("{}…", &name[..i]),
         None => name.to_owned(),
     }
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// One step of a pointer being walked (built into a string only for a finding).
@@ -644,7 +640,7 @@ fn pii_below<'v>(
         stack
             .iter()
             .map(|seg| match seg {
-                Seg::Key(k) => format!("/{}", escape(k)),
+                Seg::Key(k) => format!("/{}", crate::load::pointer::escape(k)),
                 Seg::Index(i) => format!("/{i}"),
             })
             .collect()

@@ -82,13 +82,7 @@ pub fn meta_validate(root: &Node, source: &Arc<SourceFile>) -> Vec<Diagnostic> {
     validator
         .iter_errors(&json)
         .map(|error| {
-            let path: Vec<String> = error
-                .instance_path()
-                .as_str()
-                .split('/')
-                .skip(1)
-                .map(|s| s.replace("~1", "/").replace("~0", "~"))
-                .collect();
+            let path = crate::load::pointer::keys(error.instance_path().as_str());
             let node = root.at_path(&path).unwrap_or(root);
             let mut message = error.to_string();
             if message.len() > 200 {
@@ -543,7 +537,7 @@ impl Walker<'_> {
         let segments: Vec<String> = pointer
             .split('/')
             .skip(1)
-            .map(|s| percent_decode(s).replace("~1", "/").replace("~0", "~"))
+            .map(|s| crate::load::pointer::unescape(&percent_decode(s)))
             .collect();
         let root = Arc::clone(&target_doc.root);
         let Some(target) = root.at_path(&segments) else {

@@ -1,6 +1,6 @@
 //! Checking a Glean `metrics.yaml` through the policy's `sources: glean:` mapping.
 //!
-//! In: the metrics read by `sources::glean` and a compiled policy. Each metric is an event
+//! In: the metrics read by `document::glean` and a compiled policy. Each metric is an event
 //! `category.metric` collected at the highest consent level its `data_sensitivity` maps
 //! to; its own value (every metric type but `event`) and each of its `extra_keys` are
 //! fields whose data type comes from their Glean `type`. Out: the same diagnostics a
@@ -12,10 +12,10 @@ use super::names::{self, ValueKind};
 use super::{EventSite, FileOutcome, check_fields};
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::document::Sp;
-use crate::policy::sources::GleanMapping;
+use crate::document::glean::Metric;
+use crate::policy::table::GleanMapping;
 use crate::policy::{Policy, Verdict};
 use crate::source::SourceFile;
-use crate::sources::glean::Metric;
 use std::sync::Arc;
 
 /// Check every metric of a metrics.yaml.
@@ -26,7 +26,7 @@ pub fn check_metrics(
     cx: &super::Context<'_>,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    let Some(mapping) = &policy.sources.glean else {
+    let Some(mapping) = &policy.mappings.glean else {
         outcome.diagnostics.push(
             Diagnostic::new(
                 Code::PolicyUnavailable,

@@ -555,13 +555,10 @@ pub fn load_event_schema(
     schema: &Sp<String>,
     cx: &Context<'_>,
 ) -> Result<(Arc<SourceFile>, Node), Diagnostic> {
-    let unresolved = |message: String| {
-        Diagnostic::at(Code::UnresolvedRef, source, schema.span, message).with_label("not followed")
-    };
     let resolved = cx
         .project
         .resolve(&source.name, &schema.value)
-        .map_err(|reason| unresolved(format!("cannot use schema: {reason}")))?;
+        .map_err(|reason| crate::reference::refused(source, schema.span, "schema", &reason))?;
     let schema_source =
         load::read_source(&resolved.path, &resolved.display, cx.limits).map_err(|mut d| {
             d.related

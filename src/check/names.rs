@@ -9,6 +9,8 @@
 //! non-identifying value (`email_count`, `url_length`, `has_password`, `token_type`,
 //! `ip_hash`) is left alone. Out: the sensitive term and the data type it suggests.
 
+use crate::classify::words::tokens;
+
 /// What a field's value can be, where its definition says (a JSON Schema `type`, a
 /// Glean metric type). A boolean is never the sensitive thing itself (`has_email`); a
 /// number can be a coordinate, a postal code, a phone number or an identifier, not a URL,
@@ -384,36 +386,6 @@ fn may_match(name: &str) -> bool {
         .find_overlapping_iter(name)
         .fold(0u128, |set, m| set | 1 << m.pattern().as_usize());
     found != 0 && words.terms.iter().any(|&t| t & !found == 0)
-}
-
-pub fn tokens(segment: &str) -> Vec<String> {
-    let chars: Vec<char> = segment.chars().collect();
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        let prev = i.checked_sub(1).map(|p| chars[p]);
-        let next = chars.get(i + 1);
-        let boundary = c.is_uppercase()
-            && prev.is_some_and(|p| {
-                p.is_lowercase()
-                    || p.is_ascii_digit()
-                    || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
-            });
-        if boundary && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
-        }
-        current.extend(c.to_lowercase());
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
 }
 
 #[cfg(test)]

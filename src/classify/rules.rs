@@ -10,6 +10,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{self, Sp};
 use crate::load::schema_check::Format;
 use crate::load::{self, Limits, Node};
+use crate::reference::{self, Reference};
 use crate::source::SourceFile;
 use std::sync::Arc;
 
@@ -82,7 +83,7 @@ impl Rules {
 }
 
 fn source_of(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic> {
-    if let Some(name) = crate::builtin::name(reference) {
+    if let Some(name) = Reference::parse(reference).builtin() {
         return BUILTIN
             .iter()
             .find(|(n, _)| *n == name)
@@ -96,7 +97,7 @@ fn source_of(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagno
                 .with_help("the built-in rules are `builtin:default`")
             });
     }
-    load::read_source(std::path::Path::new(reference), reference, limits)
+    load::read_reference(reference, limits)
 }
 
 fn load_into(
@@ -137,11 +138,21 @@ fn load_into(
         })?;
     let (source, root) = (loaded.source, loaded.root);
     if let Some(parent) = document::string(&root, "extends") {
-        let target = if crate::builtin::name(&parent.value).is_some() {
-            parent.value.clone()
-        } else {
-            relative_to(&source.name, &parent.value)
-        };
+        // Confined to the project like every other reference its files make.
+        let project = limits
+            .confine_to
+            .as_deref()
+            .map(crate::project::Project::new);
+        let target = reference::resolve(&source.name, &parent.value, project.as_ref()).map_err(
+            |reason| {
+                vec![reference::refused(
+                    &source,
+                    parent.span,
+                    "classifier rules",
+                    &reason,
+                )]
+            },
+        )?;
         load_into(&target, limits, chain, into, Some((&source, &parent)))?;
     }
     let mut problems = Vec::new();
@@ -253,13 +264,6 @@ fn load_into(
 }
 
 /// `path` relative to the directory of the file `from`.
-fn relative_to(from: &str, path: &str) -> String {
-    match std::path::Path::new(from).parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.join(path).display().to_string(),
-        _ => path.to_owned(),
-    }
-}
-
 /// `integer` is a number to the classifier.
 fn json_kind(t: &str) -> String {
     if t == "integer" {

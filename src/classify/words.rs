@@ -1,8 +1,9 @@
 //! The words of names and texts, as the classifier compares them.
 //!
-//! Names are split by the sensitive-name heuristic's splitter (`check::names::tokens`:
-//! snake_case, kebab-case, camelCase), then each word loses a plural `s`, so the rules'
-//! `url` matches `urls` and `ids` matches `id` without listing both.
+//! Names are split into lowercase words by [`tokens`] (snake_case, kebab-case, camelCase;
+//! the sensitive-name heuristic in `check::names` splits them the same way), then each
+//! word loses a plural `s`, so the rules' `url` matches `urls` and `ids` matches `id`
+//! without listing both.
 
 /// A word without its plural `s` (`urls` → `url`, `ids` → `id`); other short words and `ss`/`us`/`is`/`as`/`os`
 /// endings are kept (`address`, `status`, `alias`, `os`).
@@ -24,10 +25,39 @@ pub fn singular(word: &str) -> String {
 
 /// The singular lowercase words of a name segment or a phrase.
 pub fn words_of(text: &str) -> Vec<String> {
-    crate::check::names::tokens(text)
-        .iter()
-        .map(|w| singular(w))
-        .collect()
+    tokens(text).iter().map(|w| singular(w)).collect()
+}
+
+/// The lowercase words of a name segment: split at every non-alphanumeric character
+/// and at camelCase boundaries (`HTTPReferer` → `http`, `referer`).
+pub fn tokens(segment: &str) -> Vec<String> {
+    let chars: Vec<char> = segment.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1);
+        let boundary = c.is_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+            });
+        if boundary && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// Whether `needle` occurs in `haystack` as consecutive whole words, returning where.

@@ -1,10 +1,11 @@
 //! `consentlint audit`: flags, then the library's audit, rendered like `check`.
 
-use crate::{Color, Format};
+use super::{Color, Format};
 use consentlint::audit::{self, Options};
 use consentlint::config::FailOn;
 use consentlint::load::Limits;
 use consentlint::render::{self, human};
+use consentlint::sink::Sink;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -73,13 +74,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
         .transpose()
     {
         Ok(config) => config,
-        Err(problems) => {
-            eprint!(
-                "{}",
-                human::render(&problems, super::policy::stderr_style())
-            );
-            return ExitCode::from(2);
-        }
+        Err(problems) => return super::stop(problems),
     };
     let options = Options {
         payloads: args.payloads,
@@ -99,27 +94,22 @@ pub fn run(args: AuditArgs) -> ExitCode {
         project_root: config.as_ref().map_or(root, |c| c.dir.clone()),
         files: config.as_ref().map(|c| c.files.clone()).unwrap_or_default(),
     };
-    let report = match audit::run(&options) {
-        Ok(mut report) => {
-            if let Some(config) = &config {
-                config.apply_severity(&mut report.diagnostics);
-                // A code turned off is not counted in the summary either.
-                report.tally.findings.retain(|code, _| {
-                    consentlint::diagnostic::Code::from_name(code)
-                        .is_none_or(|c| !config.turns_off(c))
-                });
-                report
-                    .diagnostics
-                    .extend(config.unknown_overrides(&report.policies));
-                consentlint::diagnostic::sort(&mut report.diagnostics);
-            }
-            report
-        }
+    let mut report = match audit::run(&options) {
+        Ok(report) => report,
         Err(message) => {
             eprintln!("consentlint: {message}");
             return ExitCode::from(2);
         }
     };
+    let mut sink = Sink::new(config.as_ref());
+    sink.extend(std::mem::take(&mut report.diagnostics));
+    sink.settle(&report.policies);
+    // A code turned off is not counted in the summary either.
+    report.tally.findings.retain(|code, _| {
+        consentlint::diagnostic::Code::from_name(code).is_none_or(|c| !sink.turns_off(c))
+    });
+    let settled = sink.finish(args.fail_on);
+    report.diagnostics = settled.diagnostics;
     let summary = render::audit::summary(&report);
     let input = render::Input {
         diagnostics: &report.diagnostics,
@@ -132,7 +122,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
     let text = match args.format {
         Format::Json => render::audit::json(&report),
         Format::Sarif | Format::Github | Format::Junit | Format::Markdown => {
-            crate::render_ci(args.format, &input)
+            super::render_ci(args.format, &input)
         }
         Format::Concise => {
             let mut text = render::concise::render(&report.diagnostics);
@@ -152,8 +142,8 @@ pub fn run(args: AuditArgs) -> ExitCode {
     };
     // With `--output` the terminal gets the summary; without, human output already has it.
     let terminal = tail.filter(|_| args.output.is_some());
-    if let Some(code) = crate::emit(args.output.as_deref(), &text, terminal.as_deref()) {
+    if let Some(code) = super::emit(args.output.as_deref(), &text, terminal.as_deref()) {
         return code;
     }
-    crate::exit_code(&report.diagnostics, args.fail_on)
+    super::exit(settled.exit)
 }

@@ -1,13 +1,14 @@
-//! `consentlint check`: its flags, then the run (`run::run` through [`crate::ProjectRun`]),
+//! `consentlint check`: its flags, then the run (`run::run` through [`super::ProjectRun`]),
 //! the config's severities, `--select`/`--ignore`, the baseline, and the report in the
 //! chosen format with the exit code.
 
-use crate::{Color, Format, ProjectRun, emit, emit_with, exit_code, project_rules, render_ci};
+use super::{Color, Format, ProjectRun, emit, emit_with, project_rules, render_ci};
 use consentlint::baseline::{self, Baseline};
 use consentlint::config::FailOn;
-use consentlint::diagnostic::{Category, Code, Diagnostic};
+use consentlint::diagnostic::Diagnostic;
 use consentlint::render::{self, Summary, human};
 use consentlint::run::{self, Options};
+use consentlint::sink::{CodeFilter, Exit, Sink};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -113,14 +114,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         &args.overlay,
     ) {
         Ok(project) => project,
-        Err(problems) => {
-            // Checking without the config would apply the wrong policy and severities.
-            let report = run::Report {
-                diagnostics: problems,
-                ..run::Report::default()
-            };
-            return finish(&args, report, None, FailOn::Error);
-        }
+        // Checking without the config would apply the wrong policy and severities.
+        Err(problems) => return not_run(&args, problems),
     };
     let ProjectRun {
         cwd,
@@ -172,28 +167,14 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     mode: consentlint::classify::Mode::Infer { min_confidence },
                 })
             }
-            Err(problems) => {
-                let report = run::Report {
-                    diagnostics: problems,
-                    ..run::Report::default()
-                };
-                return finish(&args, report, None, FailOn::Error);
-            }
+            Err(problems) => return not_run(&args, problems),
         }
     }
     let mut report = with_progress(options, args.quiet, !matches!(args.format, Format::Human));
-    if !problems.is_empty() {
-        report.diagnostics.extend(problems);
-        consentlint::diagnostic::sort(&mut report.diagnostics);
-    }
-    if let Some(config) = config {
-        config.apply_severity(&mut report.diagnostics);
-        report
-            .diagnostics
-            .extend(config.unknown_overrides(&report.policies));
-        consentlint::diagnostic::sort(&mut report.diagnostics);
-    }
-    report.diagnostics.retain(|d| filter.keeps(d));
+    let mut sink = Sink::new(config).with_filter(filter);
+    sink.extend(std::mem::take(&mut report.diagnostics));
+    sink.extend(problems);
+    sink.settle(&report.policies);
     let fail_on = args
         .fail_on
         .or_else(|| config.and_then(|c| c.fail_on))
@@ -211,7 +192,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         if let Some(code) = emit(args.output.as_deref(), &text, None) {
             return code;
         }
-        return exit_code(&report.diagnostics, FailOn::Never);
+        return super::exit(sink.finish(FailOn::Never).exit);
     }
 
     let baseline_path = if args.no_baseline {
@@ -224,7 +205,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     };
     if let Some(path) = &args.write_baseline {
         let anchor = baseline::Anchor::new(path, &cwd);
-        let text = baseline::write(&report.diagnostics, &anchor);
+        let text = baseline::write(sink.diagnostics(), &anchor);
         // `ci/consentlint-baseline.json` in a project without `ci/` yet: make the folder.
         let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
             Some(parent) => {
@@ -240,12 +221,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let mut baselined = None;
     if let Some(path) = &baseline_path {
         match Baseline::load(path, &cwd) {
             Ok(baseline) => {
-                let applied = baseline.apply(&mut report.diagnostics, &report.checked);
-                baselined = Some(applied.absorbed);
+                sink.baseline(&baseline, &report.checked);
                 if let Some(written) = &args.write_baseline {
                     eprintln!(
                         "consentlint: wrote {} finding{} to the baseline `{}`",
@@ -255,51 +234,25 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     );
                 }
             }
-            Err(problems) => {
-                report.diagnostics.extend(problems);
-                consentlint::diagnostic::sort(&mut report.diagnostics);
-            }
+            Err(problems) => sink.extend(problems),
         }
     }
-    finish(&args, report, baselined, fail_on)
+    let settled = sink.finish(fail_on);
+    report.diagnostics = settled.diagnostics;
+    finish(&args, report, settled.baselined, fail_on, settled.exit)
 }
 
-/// `--select` / `--ignore`: which findings are reported, by code. Input problems are
-/// always reported: a file that could not be read was not checked.
-struct CodeFilter {
-    select: Vec<Code>,
-    ignore: Vec<Code>,
-}
-
-impl CodeFilter {
-    fn new(select: &[String], ignore: &[String]) -> Result<CodeFilter, String> {
-        let parse = |names: &[String], flag: &str| -> Result<Vec<Code>, String> {
-            names
-                .iter()
-                .map(|name| {
-                    let code = Code::from_name(name.trim()).ok_or_else(|| {
-                        let hint = consentlint::suggest::hint(name, Code::ALL.iter().map(|c| c.as_str()));
-                        format!("`{flag} {name}`: no such diagnostic code {hint}")
-                    })?;
-                    if flag == "--ignore" && code.category() == Category::Input {
-                        return Err(format!("`--ignore {name}`: input problems cannot be ignored (the file was not checked)"));
-                    }
-                    Ok(code)
-                })
-                .collect()
-        };
-        Ok(CodeFilter {
-            select: parse(select, "--select")?,
-            ignore: parse(ignore, "--ignore")?,
-        })
-    }
-
-    fn keeps(&self, d: &Diagnostic) -> bool {
-        if d.code.category() == Category::Input {
-            return true;
-        }
-        (self.select.is_empty() || self.select.contains(&d.code)) && !self.ignore.contains(&d.code)
-    }
+/// The problems that kept the run from starting (a broken config or classifier), reported
+/// in the chosen format.
+fn not_run(args: &CheckArgs, problems: Vec<Diagnostic>) -> ExitCode {
+    let mut sink = Sink::new(None);
+    sink.extend(problems);
+    let settled = sink.finish(FailOn::Error);
+    let report = run::Report {
+        diagnostics: settled.diagnostics,
+        ..run::Report::default()
+    };
+    finish(args, report, None, FailOn::Error, settled.exit)
 }
 
 /// Render the report in the chosen format, write it, and turn it into the exit code.
@@ -308,6 +261,7 @@ fn finish(
     report: run::Report,
     baselined: Option<usize>,
     fail_on: FailOn,
+    exit: Exit,
 ) -> ExitCode {
     let mut summary = Summary::new(
         &report.diagnostics,
@@ -331,7 +285,7 @@ fn finish(
         if let Some(code) = emit(args.output.as_deref(), &text, line.as_deref()) {
             return code;
         }
-        return exit_code(&report.diagnostics, fail_on);
+        return super::exit(exit);
     }
     // JSON and human reports are written as they are rendered, not held whole.
     let written = match args.format {
@@ -368,7 +322,7 @@ fn finish(
     if let Some(code) = written {
         return code;
     }
-    exit_code(&report.diagnostics, fail_on)
+    super::exit(exit)
 }
 
 /// Run, with a progress bar on stderr when [`render::progress::wanted`].

@@ -1,12 +1,10 @@
 //! `consentlint classify`: every unclassified field, with the data type the classifier
 //! proposes for it in the policy's own taxonomy (or "cannot place"), as `check` would see
-//! it — the same walk, policy resolution and config, through [`crate::ProjectRun`].
+//! it — the same walk, policy resolution and config, through [`super::ProjectRun`].
 
 use consentlint::classify::{Candidate, Mode, Placed, Session};
-use consentlint::diagnostic::{Category, Severity};
 use consentlint::load::Limits;
 use consentlint::overlay::{self, draft};
-use consentlint::render::human;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,10 +64,6 @@ fn confidence(text: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: ClassifyArgs) -> ExitCode {
-    let problems_exit = |problems: &[consentlint::diagnostic::Diagnostic]| {
-        eprint!("{}", human::render(problems, super::policy::stderr_style()));
-        ExitCode::from(2)
-    };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut overlays = args.overlay.clone();
     let existing = match &args.write {
@@ -84,11 +78,11 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
                     }
                     existing
                 }
-                Err(problems) => return problems_exit(&problems),
+                Err(problems) => return super::stop(problems),
             }
         }
     };
-    let project = match crate::ProjectRun::new(
+    let project = match super::ProjectRun::new(
         &args.paths,
         args.policy.as_deref(),
         args.config.as_ref(),
@@ -97,13 +91,13 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
         &overlays,
     ) {
         Ok(project) => project,
-        Err(problems) => return problems_exit(&problems),
+        Err(problems) => return super::stop(problems),
     };
     let mut options = project.options;
     let broken = project.problems;
-    let rules = match crate::project_rules(args.rules.as_deref(), project.config.as_ref()) {
+    let rules = match super::project_rules(args.rules.as_deref(), project.config.as_ref()) {
         Ok(rules) => rules,
-        Err(problems) => return problems_exit(&problems),
+        Err(problems) => return super::stop(problems),
     };
     options.classify = Some(Session {
         rules,
@@ -114,7 +108,7 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
     let input: Vec<_> = broken
         .into_iter()
         .chain(report.diagnostics)
-        .filter(|d| d.code.category() == Category::Input && d.severity == Severity::Error)
+        .filter(|d| d.is_input_error())
         .collect();
     if let Some(path) = &args.write {
         let configured = project
@@ -136,14 +130,14 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
             ClassifyFormat::Human => render_human(&report.placed, args.min_confidence),
             ClassifyFormat::Json => render_json(&report.placed, args.min_confidence),
         };
-        if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+        if let Some(code) = super::emit(args.output.as_deref(), &text, None) {
             return code;
         }
     }
     if input.is_empty() {
         ExitCode::SUCCESS
     } else {
-        problems_exit(&input)
+        super::stop(input)
     }
 }
 

@@ -45,7 +45,7 @@ pub fn run(cli: clap::Command, path: &[String]) -> ExitCode {
     if rendered.is_err() {
         return ExitCode::from(2);
     }
-    crate::print_or_exit(&String::from_utf8_lossy(&out));
+    super::print_or_exit(&String::from_utf8_lossy(&out));
     ExitCode::SUCCESS
 }
 

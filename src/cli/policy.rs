@@ -2,7 +2,6 @@
 //! `report`. Each parses its flags here, calls the library, renders, and returns the exit
 //! code; `main.rs` only dispatches to them.
 
-use crate::exit_code;
 use clap::{Args, Subcommand, ValueEnum};
 use consentlint::config::{self, FailOn};
 use consentlint::load::Limits;
@@ -10,6 +9,7 @@ use consentlint::policy::explain::{self, Query};
 use consentlint::policy::matrix::Matrix;
 use consentlint::policy::{Identification, Policy};
 use consentlint::render::{self, Summary, human};
+use consentlint::sink::{Exit, Sink};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -150,7 +150,7 @@ pub fn load_policy(reference: &str) -> Option<Policy> {
     let (policy, mut problems) = consentlint::policy::compile(reference, &project_limits());
     consentlint::diagnostic::sort(&mut problems);
     if !problems.is_empty() {
-        eprint!("{}", human::render(&problems, stderr_style()));
+        eprint!("{}", human::render(&problems, super::stderr_style()));
     }
     policy
 }
@@ -166,11 +166,6 @@ fn project_limits() -> Limits {
         confine_to: Some(consentlint::project::Project::new(&root).root),
         ..Limits::default()
     }
-}
-
-pub(crate) fn stderr_style() -> human::Style {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    human::Style { color, width: 100 }
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -196,10 +191,7 @@ fn lint_targets(
     let mut targets = Vec::new();
     for reference in given {
         let path = std::path::Path::new(reference);
-        if consentlint::builtin::name(reference).is_some()
-            || reference.starts_with("git:")
-            || !path.exists()
-        {
+        if !consentlint::reference::Reference::parse(reference).is_local() || !path.exists() {
             // Compiling reports a missing file as it reports every other problem.
             targets.push(reference.clone());
             continue;
@@ -252,7 +244,10 @@ fn lint(args: LintArgs) -> ExitCode {
             diagnostics.extend(consentlint::policy::lint::lint(&policy, &limits));
         }
     }
-    consentlint::diagnostic::sort(&mut diagnostics);
+    let mut sink = Sink::new(None);
+    sink.extend(diagnostics);
+    let settled = sink.finish(args.fail_on);
+    let diagnostics = settled.diagnostics;
     let summary = Summary::new(&diagnostics, targets.len(), 0, 0, 0);
     let text = match args.format {
         Format::Json => render::json::render(&diagnostics, &summary),
@@ -272,10 +267,10 @@ fn lint(args: LintArgs) -> ExitCode {
             text
         }
     };
-    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+    if let Some(code) = super::emit(args.output.as_deref(), &text, None) {
         return code;
     }
-    exit_code(&diagnostics, args.fail_on)
+    super::exit(settled.exit)
 }
 
 fn compile(args: CompileArgs) -> ExitCode {
@@ -288,7 +283,7 @@ fn compile(args: CompileArgs) -> ExitCode {
         TableFormat::Markdown => render::matrix::markdown(&matrix),
         TableFormat::Html => render::matrix::html(&matrix),
     };
-    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+    if let Some(code) = super::emit(args.output.as_deref(), &text, None) {
         return code;
     }
     ExitCode::SUCCESS
@@ -303,7 +298,7 @@ fn diff(args: DiffArgs) -> ExitCode {
         Format::Human => render::diff::human(&old, &new, &changes),
         Format::Json => render::diff::json(&old, &new, &changes),
     };
-    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+    if let Some(code) = super::emit(args.output.as_deref(), &text, None) {
         return code;
     }
     let loosened = changes
@@ -326,10 +321,7 @@ pub fn report(args: ReportArgs) -> ExitCode {
         .transpose()
     {
         Ok(config) => config,
-        Err(problems) => {
-            eprint!("{}", human::render(&problems, stderr_style()));
-            return ExitCode::from(2);
-        }
+        Err(problems) => return super::stop(problems),
     };
     let config = config.as_ref();
     let inventory = consentlint::report::build(&consentlint::report::Options {
@@ -342,7 +334,10 @@ pub fn report(args: ReportArgs) -> ExitCode {
         project_root: config.map_or_else(|| root.clone(), |c| c.dir.clone()),
     });
     if !inventory.diagnostics.is_empty() {
-        eprint!("{}", human::render(&inventory.diagnostics, stderr_style()));
+        eprint!(
+            "{}",
+            human::render(&inventory.diagnostics, super::stderr_style())
+        );
     }
     let text = match args.format {
         ReportFormat::Markdown => render::report::markdown(&inventory),
@@ -350,18 +345,11 @@ pub fn report(args: ReportArgs) -> ExitCode {
         ReportFormat::Csv => render::report::csv(&inventory),
         ReportFormat::Json => render::report::json(&inventory),
     };
-    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+    if let Some(code) = super::emit(args.output.as_deref(), &text, None) {
         return code;
     }
-    let input_error = inventory.diagnostics.iter().any(|d| {
-        d.code.category() == consentlint::diagnostic::Category::Input
-            && d.severity == consentlint::diagnostic::Severity::Error
-    });
-    if input_error {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    }
+    // Only broken input fails an inventory; what it lists is for the auditor to judge.
+    super::exit(Exit::of(&inventory.diagnostics, FailOn::Never))
 }
 
 /// Exit 0 when the type is permitted, 1 when not, 2 on bad input.
@@ -417,7 +405,7 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
         Format::Human => render::explain::render(&policy, &explanation),
         Format::Json => render::explain::json(&policy, &explanation),
     };
-    if let Some(code) = crate::emit(args.output.as_deref(), &text, None) {
+    if let Some(code) = super::emit(args.output.as_deref(), &text, None) {
         return code;
     }
     if explanation.passes() {

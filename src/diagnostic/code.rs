@@ -33,6 +33,12 @@ macro_rules! codes {
                 match self { $( Code::$variant => Category::$category, )* }
             }
 
+            /// Whether the code is about the input rather than the telemetry: never
+            /// overridden, filtered out or baselined.
+            pub fn is_input(self) -> bool {
+                self.category() == Category::Input
+            }
+
             /// The severity a diagnostic of this code has unless a rule or the config says otherwise.
             pub fn default_severity(self) -> Severity {
                 match self { $( Code::$variant => Severity::$severity, )* }

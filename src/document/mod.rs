@@ -4,7 +4,14 @@
 //! (`load::schema_check`), so the readers here only copy values out, keeping each one's
 //! span. They never fail and never panic: a value of an unexpected shape (which the schema
 //! already reported) simply reads as absent.
+//!
+//! Documents written for other tools are read here too, where they are: [`glean`]
+//! (Mozilla Glean `metrics.yaml`) and [`fideslang`] (Fides data categories as a taxonomy).
+//! Their readers keep the spans of the original file; how their events map onto consent
+//! levels and data types is the policy's business (`sources:`, compiled by `policy`).
 
+pub mod fideslang;
+pub mod glean;
 pub mod manifest;
 pub mod policy;
 pub mod taxonomy;
@@ -73,7 +80,7 @@ impl Kind {
                 _ => None,
             };
         }
-        if crate::sources::glean::is_metrics_file(root) {
+        if glean::is_metrics_file(root) {
             return Some(Kind::GleanMetrics);
         }
         // consentlint's own baseline, which `--write-baseline` may put inside the project.

@@ -6,18 +6,17 @@
 
 use super::{Limits, decode};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::reference::Reference;
 use crate::source::SourceFile;
 use std::process::Command;
 use std::sync::Arc;
 
-/// Split `git:REV:path` into the revision and the path.
-pub fn split(reference: &str) -> Option<(&str, &str)> {
-    reference.strip_prefix("git:")?.split_once(':')
-}
-
 /// Read `path` as it is at `rev`.
 pub fn read(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic> {
-    let Some((rev, path)) = split(reference).filter(|(r, p)| !r.is_empty() && !p.is_empty()) else {
+    let Some((rev, path)) = Reference::parse(reference)
+        .git()
+        .filter(|(r, p)| !r.is_empty() && !p.is_empty())
+    else {
         return Err(Diagnostic::new(
             Code::UnresolvedRef,
             reference,
@@ -60,11 +59,4 @@ pub fn read(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnos
         ));
     }
     decode(reference, output.stdout)
-}
-
-/// A reference relative to the `git:REV:path` file `from`, in the same revision.
-pub fn join(from: &str, reference: &str) -> Option<String> {
-    let (rev, path) = split(from)?;
-    let joined = crate::project::join(path, reference).display;
-    Some(format!("git:{rev}:{joined}"))
 }

@@ -10,6 +10,7 @@ pub mod git;
 mod json;
 pub mod node;
 pub mod node_json;
+pub mod pointer;
 pub mod schema_check;
 mod yaml;
 
@@ -114,7 +115,7 @@ pub fn read_stdin(display: &str, limits: &Limits) -> Result<Arc<SourceFile>, Dia
 
 /// Read a file named by a reference: `git:REV:path`, else a path on disk.
 pub fn read_reference(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic> {
-    if reference.starts_with("git:") {
+    if let crate::reference::Reference::Git(_) = crate::reference::Reference::parse(reference) {
         git::read(reference, limits)
     } else {
         read_source(Path::new(reference), reference, limits)

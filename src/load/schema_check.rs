@@ -107,13 +107,7 @@ pub fn validate(root: &Node, source: &Arc<SourceFile>, format: Format) -> Vec<Di
 }
 
 fn path_of(error: &ValidationError<'_>) -> Vec<String> {
-    error
-        .instance_path()
-        .as_str()
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    super::pointer::keys(error.instance_path().as_str())
 }
 
 /// The schema object that holds the failing keyword.

@@ -13,7 +13,6 @@ pub mod draft;
 mod fides;
 mod pattern;
 
-use crate::config;
 use crate::diagnostic::{Code, Diagnostic, Label, Severity};
 use crate::document::{self, Sp};
 use crate::load::schema_check::Format;
@@ -328,7 +327,7 @@ fn read(path: &str, cwd: &Path, limits: &Limits) -> Result<Vec<Entry>, Vec<Diagn
             Some(patterns) => {
                 let mut set = globset::GlobSetBuilder::new();
                 for p in &patterns {
-                    match config::glob(&p.value) {
+                    match crate::project::glob(&p.value) {
                         Ok(glob) => {
                             set.add(glob);
                         }

@@ -5,7 +5,6 @@ pub mod diff;
 pub mod explain;
 pub mod lint;
 pub mod matrix;
-pub mod sources;
 pub mod table;
 pub mod taxonomy;
 

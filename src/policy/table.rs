@@ -5,7 +5,6 @@
 //! `min_consent` is met, sorted by rule id, so deciding a field is a lookup plus a few
 //! condition checks — and no rule order can change a verdict.
 
-use super::sources::Sources;
 use super::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId, purpose_within};
 use crate::diagnostic::Severity;
 
@@ -99,6 +98,45 @@ pub struct Defaults {
     pub unmatched_origin: Option<Origin>,
 }
 
+/// How telemetry definitions written in other formats map onto the policy (`sources:` in
+/// the policy file; the last layer of the `extends` chain that declares a format wins,
+/// whole), every id resolved at compile time.
+#[derive(Clone, Debug, Default)]
+pub struct Mappings {
+    pub glean: Option<GleanMapping>,
+}
+
+/// `sources: glean:` with every id resolved.
+#[derive(Clone, Debug)]
+pub struct GleanMapping {
+    /// The `glean:` key in the policy file.
+    pub origin: Origin,
+    /// `data_sensitivity` value → consent level.
+    pub data_sensitivity: Vec<(String, LevelIdx)>,
+    /// Metric type → data type id of the metric's own value.
+    pub metric_types: Vec<(String, String)>,
+    /// Extra key type → data type id of the extra.
+    pub extra_types: Vec<(String, String)>,
+}
+
+impl GleanMapping {
+    pub fn level_of(&self, sensitivity: &str) -> Option<LevelIdx> {
+        lookup(&self.data_sensitivity, sensitivity).copied()
+    }
+
+    pub fn metric_type(&self, glean_type: &str) -> Option<&str> {
+        lookup(&self.metric_types, glean_type).map(String::as_str)
+    }
+
+    pub fn extra_type(&self, glean_type: &str) -> Option<&str> {
+        lookup(&self.extra_types, glean_type).map(String::as_str)
+    }
+}
+
+fn lookup<'a, T>(table: &'a [(String, T)], key: &str) -> Option<&'a T> {
+    table.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
 #[derive(Clone, Debug, Default)]
 struct Cell {
     denies: Vec<RuleIdx>,
@@ -123,7 +161,7 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     pub provenance: Provenance,
     /// How definitions in other formats (Glean) map onto this policy.
-    pub sources: Sources,
+    pub mappings: Mappings,
     cells: Vec<Cell>,
     /// Every grant matching a type, at any level, sorted by id.
     grants_by_type: Vec<Vec<RuleIdx>>,
@@ -164,21 +202,41 @@ pub enum Verdict {
     NoGrant,
 }
 
+/// What a compiled policy is made of; [`Policy::new`] builds its decision table.
+#[derive(Debug)]
+pub(super) struct Parts {
+    pub id: String,
+    pub title: Option<String>,
+    pub name: String,
+    pub origin: Origin,
+    pub levels: Vec<ConsentLevel>,
+    pub purposes: Option<Vec<String>>,
+    pub defaults: Defaults,
+    pub limits: LimitSet,
+    pub per_level_limits: Vec<LimitSet>,
+    pub taxonomy: Taxonomy,
+    pub rules: Vec<Rule>,
+    pub provenance: Provenance,
+    pub mappings: Mappings,
+}
+
 impl Policy {
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn new(
-        id: String,
-        title: Option<String>,
-        name: String,
-        origin: Origin,
-        levels: Vec<ConsentLevel>,
-        purposes: Option<Vec<String>>,
-        defaults: Defaults,
-        limits: LimitSet,
-        per_level_limits: Vec<LimitSet>,
-        taxonomy: Taxonomy,
-        mut rules: Vec<Rule>,
-    ) -> Policy {
+    pub(super) fn new(parts: Parts) -> Policy {
+        let Parts {
+            id,
+            title,
+            name,
+            origin,
+            levels,
+            purposes,
+            defaults,
+            limits,
+            per_level_limits,
+            taxonomy,
+            mut rules,
+            provenance,
+            mappings,
+        } = parts;
         // Sorting by id makes every list below independent of the order rules were written in.
         rules.sort_by(|a, b| a.id.cmp(&b.id));
         let n_levels = levels.len().max(1);
@@ -211,8 +269,8 @@ impl Policy {
             per_level_limits,
             taxonomy,
             rules,
-            provenance: Provenance::default(),
-            sources: Sources::default(),
+            provenance,
+            mappings,
             cells,
             grants_by_type,
         }

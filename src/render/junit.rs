@@ -8,7 +8,7 @@
 
 use super::html::escape;
 use super::{Input, location};
-use crate::diagnostic::{Category, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -25,7 +25,7 @@ pub fn render(input: &Input<'_>) -> String {
     let (mut failures, mut errors) = (0, 0);
     for (file, diagnostics) in &by_file {
         let failing: Vec<_> = diagnostics.iter().filter(|d| input.fails(d)).collect();
-        let input_error = failing.iter().any(|d| d.code.category() == Category::Input);
+        let input_error = failing.iter().any(|d| d.code.is_input());
         let _ = write!(
             cases,
             "    <testcase classname=\"consentlint\" name=\"{}\" file=\"{}\"",

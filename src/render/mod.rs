@@ -38,9 +38,7 @@ pub struct Input<'a> {
 impl Input<'_> {
     /// Whether a diagnostic is serious enough to fail the run.
     pub fn fails(&self, d: &Diagnostic) -> bool {
-        self.fail_on.is_some_and(|t| d.severity.at_least(t))
-            || d.code.category() == crate::diagnostic::Category::Input
-                && d.severity == Severity::Error
+        self.fail_on.is_some_and(|t| d.severity.at_least(t)) || d.is_input_error()
     }
 
     /// The policy rule behind a diagnostic: the rule of that id whose definition the

@@ -34,10 +34,7 @@ pub fn render(input: &Input<'_>) -> String {
         runs: [Run {
             column_kind: "unicodeCodePoints",
             invocations: [Invocation {
-                execution_successful: !input.diagnostics.iter().any(|d| {
-                    d.code.category() == crate::diagnostic::Category::Input
-                        && d.severity == Severity::Error
-                }),
+                execution_successful: !input.diagnostics.iter().any(Diagnostic::is_input_error),
             }],
             results,
             tool: json!({
@@ -247,7 +244,7 @@ fn physical(label: &Label, file: &str) -> Value {
 
 /// A file as a relative URI reference from the source root (`%SRCROOT%`).
 fn artifact(file: &str) -> Value {
-    if crate::builtin::name(file).is_some() {
+    if crate::reference::Reference::parse(file).builtin().is_some() {
         // Embedded documents have no file in the repository.
         return json!({ "uri": file });
     }

@@ -9,14 +9,14 @@
 //! Renderers are in `render::report`.
 
 use crate::check::{self, event_schema};
-use crate::diagnostic::{self, Code, Diagnostic};
+use crate::diagnostic::{self, Diagnostic};
 use crate::document::Kind;
 use crate::document::manifest::ManifestDoc;
-use crate::load::schema_check::Format;
-use crate::load::{self, Limits};
+use crate::load::Limits;
 use crate::policy::table::{Effect, LevelIdx, RuleIdx};
 use crate::policy::{EventContext, Identification, Policy, TypeId, Verdict};
 use crate::project::Project;
+use crate::run::policies::{self, Missed, Policies};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -93,17 +93,16 @@ pub fn build(options: &Options) -> Inventory {
         &project.root,
         &mut inventory.diagnostics,
     );
+    let policies = Policies::new(
+        options.policy.as_deref(),
+        &project,
+        &options.limits,
+        Missed::Report,
+    );
     let mut by_policy: BTreeMap<String, Collecting> = BTreeMap::new();
     for input in inputs {
-        let source = match load::read_source(&input.path, &input.display, &options.limits) {
-            Ok(s) => s,
-            Err(d) => {
-                inventory.diagnostics.push(d);
-                continue;
-            }
-        };
-        let root = match load::parse(&source, &options.limits) {
-            Ok(r) => r,
+        let (source, root) = match policies::read(&input, &options.limits, false) {
+            Ok(read) => read,
             Err(d) => {
                 inventory.diagnostics.push(d);
                 continue;
@@ -112,61 +111,26 @@ pub fn build(options: &Options) -> Inventory {
         if Kind::detect(&root) != Some(Kind::Manifest) {
             continue;
         }
-        let problems = load::schema_check::validate(&root, &source, Format::Manifest);
-        if !problems.is_empty() {
-            inventory.diagnostics.extend(problems);
+        let Some(doc) = policies::manifest(&source, &root, &mut inventory.diagnostics) else {
             continue;
-        }
-        let doc = ManifestDoc::read(&root);
-        let reference = match crate::run::policy_reference(
-            options.policy.as_deref(),
-            &source.name,
-            &doc,
-            &project,
-        ) {
-            Ok(r) => r,
-            Err(reason) => {
-                inventory.diagnostics.push(Diagnostic::new(
-                    Code::UnresolvedRef,
-                    source.name.clone(),
-                    format!("cannot use policy: {reason}"),
-                ));
+        };
+        let policy = match policies.for_manifest(&source, &doc) {
+            Ok(policy) => policy,
+            Err(problem) => {
+                inventory.diagnostics.push(problem);
                 continue;
             }
         };
-        if !by_policy.contains_key(&reference) {
-            let limits = crate::load::Limits {
-                confine_to: Some(project.root.clone()),
-                ..options.limits.clone()
-            };
-            let (policy, problems) = crate::policy::compile(&reference, &limits);
-            inventory.diagnostics.extend(problems);
-            let Some(policy) = policy else {
-                inventory.diagnostics.push(Diagnostic::new(
-                    Code::PolicyUnavailable,
-                    source.name.clone(),
-                    format!(
-                        "`{}` is not in the report: policy `{reference}` could not be loaded",
-                        source.name
-                    ),
-                ));
-                continue;
-            };
-            by_policy.insert(
-                reference.clone(),
-                Collecting {
-                    policy: Arc::new(policy),
-                    manifests: Vec::new(),
-                    apps: BTreeSet::new(),
-                    events: 0,
-                    rows: BTreeMap::new(),
-                    unclassified: 0,
-                },
-            );
-        }
-        let Some(collecting) = by_policy.get_mut(&reference) else {
-            continue;
-        };
+        let collecting = by_policy
+            .entry(policy.name.clone())
+            .or_insert_with(|| Collecting {
+                policy,
+                manifests: Vec::new(),
+                apps: BTreeSet::new(),
+                events: 0,
+                rows: BTreeMap::new(),
+                unclassified: 0,
+            });
         collect(
             collecting,
             &source,
@@ -176,6 +140,7 @@ pub fn build(options: &Options) -> Inventory {
             &mut inventory.diagnostics,
         );
     }
+    inventory.diagnostics.extend(policies.finish().1);
     inventory.policies = by_policy.into_values().map(finish).collect();
     diagnostic::sort(&mut inventory.diagnostics);
     inventory

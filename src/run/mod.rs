@@ -5,22 +5,24 @@
 //! own. Each policy is compiled once, on first use, and shared. A bad file is a diagnostic
 //! and never stops the others; output order is fixed by sorting at the end.
 
+pub mod policies;
 pub mod walk;
+
+pub use policies::{Missed, Policies};
 
 use crate::check::{self, Context, FileOutcome, Suppression, date::Date};
 use crate::config::FileFilter;
-use crate::diagnostic::{self, Code, Diagnostic, Label};
+use crate::diagnostic::{self, Code, Diagnostic};
 use crate::document::Kind;
-use crate::document::manifest::ManifestDoc;
 use crate::load::schema_check::Format;
 use crate::load::{self, Limits};
-use crate::policy::{self, Policy};
+use crate::policy::Policy;
 use crate::project::Project;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
 
 /// What to check and how.
 #[derive(Clone, Debug)]
@@ -80,42 +82,6 @@ pub struct Report {
     pub placed: Vec<crate::classify::Placed>,
 }
 
-type Compiled = Option<Arc<Policy>>;
-
-/// Policies compiled on first use and shared by every worker.
-struct PolicyCache<'a> {
-    limits: &'a Limits,
-    cells: Mutex<HashMap<String, Arc<OnceLock<Compiled>>>>,
-    diagnostics: Mutex<Vec<Diagnostic>>,
-}
-
-impl PolicyCache<'_> {
-    fn get(&self, reference: &str) -> Compiled {
-        let cell = {
-            let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
-            Arc::clone(cells.entry(reference.to_owned()).or_default())
-        };
-        cell.get_or_init(|| {
-            let (policy, mut problems) = policy::compile(reference, self.limits);
-            // The policy's own lint, once per policy; `check` shows its errors only
-            // (`policy lint` shows everything).
-            if let Some(policy) = &policy {
-                problems.extend(
-                    policy::lint::lint(policy, self.limits)
-                        .into_iter()
-                        .filter(|d| d.severity == diagnostic::Severity::Error),
-                );
-            }
-            self.diagnostics
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .extend(problems);
-            policy.map(Arc::new)
-        })
-        .clone()
-    }
-}
-
 /// One file's result before merging.
 #[derive(Default)]
 struct Partial {
@@ -153,16 +119,13 @@ pub fn run(options: &Options) -> Report {
         classify: options.classify.as_ref(),
         overlays: options.overlays.as_deref(),
     };
-    // Policies in the project may not name files outside it (`extends:`, `taxonomy:`).
-    let policy_limits = Limits {
-        confine_to: Some(project.root.clone()),
-        ..options.limits.clone()
-    };
-    let cache = PolicyCache {
-        limits: &policy_limits,
-        cells: Mutex::default(),
-        diagnostics: Mutex::default(),
-    };
+    let cache = Policies::new(
+        options.policy.as_deref(),
+        &project,
+        &options.limits,
+        Missed::Check,
+    )
+    .linted();
 
     // Manifests first (a cheap textual test; anything it misses is still checked below).
     let finder = memchr::memmem::Finder::new(b"TelemetryManifest");
@@ -218,24 +181,12 @@ pub fn run(options: &Options) -> Report {
         report.suppressions.extend(partial.outcome.suppressions);
         report.placed.extend(partial.outcome.placed);
     }
-    report.diagnostics.extend(
-        cache
-            .diagnostics
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner()),
-    );
+    let (policies, problems) = cache.finish();
+    report.diagnostics.extend(problems);
+    report.policies = policies;
     if let Some(overlays) = &options.overlays {
         report.diagnostics.extend(overlays.unmatched(&traces));
     }
-    report.policies = cache
-        .cells
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_values()
-        .filter_map(|cell| cell.get().cloned().flatten())
-        .collect();
-    report.policies.sort_by(|a, b| a.name.cmp(&b.name));
-    report.policies.dedup_by(|a, b| Arc::ptr_eq(a, b));
     report.checked.sort();
     report
         .suppressions
@@ -271,31 +222,11 @@ fn mentions_manifest(
         .is_ok_and(|_| finder.find(&bytes).is_some())
 }
 
-/// Which policy a manifest uses: `--policy` (`forced`), else its own `policy:`, else the
-/// default.
-pub fn policy_reference(
-    forced: Option<&str>,
-    manifest_file: &str,
-    doc: &ManifestDoc,
-    project: &Project,
-) -> Result<String, String> {
-    if let Some(p) = forced {
-        return Ok(p.to_owned());
-    }
-    match &doc.policy {
-        Some(p) if crate::builtin::name(&p.value).is_some() || p.value.starts_with("git:") => {
-            Ok(p.value.clone())
-        }
-        Some(p) => project.resolve(manifest_file, &p.value).map(|r| r.display),
-        None => Ok("builtin:default".to_owned()),
-    }
-}
-
 fn check_file(
     input: &crate::run::walk::Input,
     options: &Options,
     cx: &Context<'_>,
-    cache: &PolicyCache<'_>,
+    cache: &Policies<'_>,
     used_schemas: Option<&HashSet<String>>,
 ) -> Partial {
     let mut partial = check_one(input, options, cx, cache, used_schemas);
@@ -312,27 +243,15 @@ fn check_one(
     input: &crate::run::walk::Input,
     options: &Options,
     cx: &Context<'_>,
-    cache: &PolicyCache<'_>,
+    cache: &Policies<'_>,
     used_schemas: Option<&HashSet<String>>,
 ) -> Partial {
     let mut partial = Partial {
         file: input.display.clone(),
         ..Partial::default()
     };
-    let read = match &options.stdin {
-        Some(_) => load::read_stdin(&input.display, &options.limits),
-        None => load::read_source(&input.path, &input.display, &options.limits),
-    };
-    let source = match read {
-        Ok(source) => source,
-        Err(d) => {
-            partial.outcome.diagnostics.push(d);
-            partial.checked = true;
-            return partial;
-        }
-    };
-    let root = match load::parse(&source, &options.limits) {
-        Ok(root) => root,
+    let (source, root) = match policies::read(input, &options.limits, options.stdin.is_some()) {
+        Ok(read) => read,
         Err(d) => {
             partial.outcome.diagnostics.push(d);
             partial.checked = true;
@@ -351,56 +270,18 @@ fn check_one(
     };
     partial.checked = true;
     let mut out = Vec::new();
-    load::duplicate_keys(&root, &source, &mut out);
+    if kind != Kind::Manifest {
+        // A manifest's keys are checked with the rest of it, in `policies::manifest`.
+        load::duplicate_keys(&root, &source, &mut out);
+    }
     match kind {
         Kind::Manifest => {
-            out.extend(load::schema_check::validate(
-                &root,
-                &source,
-                Format::Manifest,
-            ));
-            if out.is_empty() {
-                let doc = ManifestDoc::read(&root);
-                match policy_reference(options.policy.as_deref(), &source.name, &doc, cx.project) {
-                    Ok(reference)
-                        if crate::builtin::name(&reference).is_none()
-                            && !reference.starts_with("git:")
-                            && !std::path::Path::new(&reference).is_file() =>
-                    {
-                        let span = doc
-                            .policy
-                            .as_ref()
-                            .filter(|_| options.policy.is_none())
-                            .map(|p| p.span);
-                        let message = format!("policy `{reference}` does not exist");
-                        out.push(match span {
-                            Some(span) => {
-                                Diagnostic::at(Code::UnresolvedRef, &source, span, message)
-                                    .with_label("no such file")
-                            }
-                            None => {
-                                Diagnostic::new(Code::UnresolvedRef, source.name.clone(), message)
-                            }
-                        });
+            if let Some(doc) = policies::manifest(&source, &root, &mut out) {
+                match cache.for_manifest(&source, &doc) {
+                    Ok(policy) => {
+                        partial.outcome = check::check_manifest(&source, &doc, &policy, cx)
                     }
-                    Ok(reference) => match cache.get(&reference) {
-                        Some(policy) => {
-                            partial.outcome = check::check_manifest(&source, &doc, &policy, cx)
-                        }
-                        None => out.push(unavailable(&source, &doc, &reference)),
-                    },
-                    Err(reason) => {
-                        let span = doc.policy.as_ref().map(|p| p.span).unwrap_or_default();
-                        out.push(
-                            Diagnostic::at(
-                                Code::UnresolvedRef,
-                                &source,
-                                span,
-                                format!("cannot use policy: {reason}"),
-                            )
-                            .with_label("not followed"),
-                        );
-                    }
+                    Err(problem) => out.push(problem),
                 }
             }
         }
@@ -412,31 +293,21 @@ fn check_one(
                 return partial;
             }
             if out.is_empty() {
-                let reference = options
-                    .policy
-                    .clone()
-                    .unwrap_or_else(|| "builtin:default".to_owned());
-                match cache.get(&reference) {
-                    Some(policy) => {
+                match cache.or_default(&source.name, "builtin:default") {
+                    Ok(policy) => {
                         partial.outcome = check::check_event_schema(&source, root, &policy, cx)
                     }
-                    None => out.push(not_checked(&source.name, &reference)),
+                    Err(problem) => out.push(problem),
                 }
             }
         }
-        Kind::GleanMetrics => {
-            let reference = options
-                .policy
-                .clone()
-                .unwrap_or_else(|| "builtin:glean".to_owned());
-            match cache.get(&reference) {
-                Some(policy) => {
-                    let metrics = crate::sources::glean::read(&root);
-                    partial.outcome = check::glean::check_metrics(&source, &metrics, &policy, cx);
-                }
-                None => out.push(not_checked(&source.name, &reference)),
+        Kind::GleanMetrics => match cache.or_default(&source.name, "builtin:glean") {
+            Ok(policy) => {
+                let metrics = crate::document::glean::read(&root);
+                partial.outcome = check::glean::check_metrics(&source, &metrics, &policy, cx);
             }
-        }
+            Err(problem) => out.push(problem),
+        },
         Kind::Policy => {
             // Compiling reports the policy's problems, once, through the cache shared
             // with the manifests that use it.
@@ -462,25 +333,4 @@ fn check_one(
     }
     partial.outcome.diagnostics.extend(out);
     partial
-}
-
-fn unavailable(
-    source: &Arc<crate::source::SourceFile>,
-    doc: &ManifestDoc,
-    reference: &str,
-) -> Diagnostic {
-    let mut d = not_checked(&source.name, reference);
-    if let Some(p) = &doc.policy {
-        d.primary = Some(Label::new(source, p.span, "this policy has errors"));
-    }
-    d.with_help("fix the policy's own diagnostics first")
-}
-
-/// A file left unchecked because its policy has errors (reported on their own).
-fn not_checked(file: &str, reference: &str) -> Diagnostic {
-    Diagnostic::new(
-        Code::PolicyUnavailable,
-        file.to_owned(),
-        format!("`{file}` was not checked: policy `{reference}` could not be loaded"),
-    )
 }

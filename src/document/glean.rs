@@ -6,7 +6,7 @@
 //! schema is glean_parser's business; entries of an unexpected shape read as absent, and
 //! nothing here fails or panics.
 
-use crate::document::{self, Sp};
+use super::{self as document, Sp};
 use crate::load::Node;
 
 /// The `$schema` prefix of a Glean metrics file (any version).

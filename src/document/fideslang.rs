@@ -8,12 +8,9 @@
 //! fideslang file, so a taxonomy problem (a `parent_key` that does not exist) is reported
 //! there.
 
-use crate::document::taxonomy::TypeDecl;
-use crate::document::{self, Sp};
+use super::taxonomy::TypeDecl;
+use super::{self as document, Sp};
 use crate::load::Node;
-
-/// The prefix of a fideslang taxonomy reference in a policy.
-pub const PREFIX: &str = "fideslang:";
 
 /// Classes of fideslang categories: the longest matching key prefix decides. Anything
 /// else under `user` is end-user identifiable (the safe default, as for `user` in the
