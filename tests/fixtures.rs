@@ -222,3 +222,31 @@ fn diagnostic_code_fixtures() {
 fn source_format_fixtures() {
     check_group("sources");
 }
+
+/// Every diagnostic code has an `--explain` text (a summary, then more) and a fixture of
+/// its own, `tests/fixtures/codes/CODE/`, that announces — and so, by
+/// `diagnostic_code_fixtures`, produces — that code.
+#[test]
+fn every_code_has_an_explanation_and_a_fixture() {
+    let mut missing = Vec::new();
+    for code in Code::ALL {
+        let name = code.as_str();
+        let text = code.explanation();
+        let summary = text.split("\n\n").next().unwrap_or_default();
+        if summary.trim().len() < 20 || text.trim() == summary.trim() {
+            missing.push(format!("{name}: --explain text too thin: {text:?}"));
+        }
+        let dir = Path::new("tests/fixtures/codes").join(name);
+        let announced = dir.is_dir()
+            && expectations(&dir)
+                .iter()
+                .any(|(_, _, c)| c.split('[').next() == Some(name));
+        if !announced {
+            missing.push(format!(
+                "{name}: no fixture announcing it in {}",
+                dir.display()
+            ));
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}

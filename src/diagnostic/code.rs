@@ -390,12 +390,22 @@ codes! {
     /// Fix: break the loop.
     RefCycle = "ref-cycle", Input, Error;
     /// A file or directory could not be read (missing, no permission, a symlink loop).
+    ///
+    /// The file is not checked, and the run exits 2 so a gate never passes on what it did
+    /// not read; every other file is still checked.
+    ///
+    /// Fix: correct the path, or make the file readable by the user running consentlint.
     UnreadableFile = "unreadable-file", Input, Error;
     /// A file is not UTF-8 text (binary data, a NUL byte, or another encoding such as UTF-16).
     ///
     /// Fix: save the file as UTF-8.
     InvalidEncoding = "invalid-encoding", Input, Error;
     /// A file is empty (or holds only comments and whitespace).
+    ///
+    /// An empty manifest or policy is almost always a truncated write or a bad merge, so it is
+    /// reported rather than read as "collects nothing".
+    ///
+    /// Fix: restore the file's content, or delete the file.
     EmptyFile = "empty-file", Input, Error;
     /// A file is larger than `--max-file-size` (default 32 MiB, or the config's
     /// `limits: { max_file_size }`).

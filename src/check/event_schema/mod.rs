@@ -10,11 +10,16 @@ use super::names::ValueKind;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{self, Sp};
 use crate::load::node_json::{Tree, TreeNode, has_duplicate_keys};
-use crate::load::{self, Entry, Limits, Node, Value};
+use crate::load::{Limits, Node, Value};
 use crate::project::Project;
 use crate::source::{SourceFile, Span};
-use std::collections::HashMap;
 use std::sync::Arc;
+
+mod keywords;
+mod refs;
+
+use keywords::{Keywords, hints, spanned_str, value_kind};
+pub use refs::RefFiles;
 
 /// What walking a schema found.
 #[derive(Debug, Default)]
@@ -98,150 +103,6 @@ pub fn meta_validate(root: &Node, source: &Arc<SourceFile>) -> Vec<Diagnostic> {
         })
         .collect()
 }
-
-/// What a schema's `type` says its value can be.
-fn value_kind(type_: Option<&Node>) -> ValueKind {
-    match type_ {
-        Some(t) => match t.as_str() {
-            Some(one) => ValueKind::of_json_types([one]),
-            None => ValueKind::of_json_types(
-                t.as_seq()
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(Node::as_str),
-            ),
-        },
-        None => ValueKind::Any,
-    }
-}
-
-/// What an unclassified leaf's keywords tell the classifier (read only for those).
-fn hints(entries: &[Entry], type_: Option<&Node>) -> Box<crate::classify::Hints> {
-    let mut hints = crate::classify::Hints::default();
-    let mut text = String::new();
-    for entry in entries {
-        match entry.key.as_str() {
-            "format" => hints.format = entry.value.as_str().map(str::to_owned),
-            "pattern" => hints.pattern = entry.value.as_str().map(str::to_owned),
-            "enum" => {
-                let values = entry.value.as_seq().unwrap_or_default();
-                hints.has_enum = !values.is_empty();
-                hints.enum_values = values
-                    .iter()
-                    .filter_map(Node::scalar_text)
-                    .take(32)
-                    .map(|v| v.to_lowercase())
-                    .collect();
-            }
-            "title" | "description" => {
-                if let Some(t) = entry.value.as_str() {
-                    text.push_str(t);
-                    text.push('\n');
-                }
-            }
-            _ => {}
-        }
-    }
-    hints.text = (!text.is_empty()).then_some(text);
-    let types: Vec<&str> = match type_ {
-        Some(t) => match t.as_str() {
-            Some(one) => vec![one],
-            None => t
-                .as_seq()
-                .unwrap_or_default()
-                .iter()
-                .filter_map(Node::as_str)
-                .collect(),
-        },
-        None => Vec::new(),
-    };
-    hints.json_types = types
-        .into_iter()
-        .filter(|t| *t != "null")
-        .map(|t| {
-            if t == "integer" {
-                "number".to_owned()
-            } else {
-                t.to_owned()
-            }
-        })
-        .collect();
-    Box::new(hints)
-}
-
-/// A string keyword's value with its span.
-fn spanned_str(node: &Node) -> Option<Sp<String>> {
-    node.as_str().map(|s| Sp::new(s.to_owned(), node.span))
-}
-
-/// The keywords the walk reads from one subschema, found in one pass over its entries
-/// (the first occurrence of each, as `Node::get` would find it).
-#[derive(Default)]
-struct Keywords<'a> {
-    type_: Option<&'a Node>,
-    data_type: Option<&'a Node>,
-    identification: Option<&'a Node>,
-    reference: Option<&'a Node>,
-    properties: Option<&'a Node>,
-    pattern_properties: Option<&'a Node>,
-    /// `allOf`, `anyOf`, `oneOf`, in that order.
-    combinators: [Option<&'a Node>; 3],
-    prefix_items: Option<&'a Node>,
-    items: Option<&'a Node>,
-    additional_properties: Option<&'a Entry>,
-    unevaluated_properties: Option<&'a Node>,
-}
-
-impl<'a> Keywords<'a> {
-    fn read(entries: &'a [Entry]) -> Keywords<'a> {
-        let mut kw = Keywords::default();
-        for entry in entries {
-            let slot = match entry.key.as_str() {
-                "type" => &mut kw.type_,
-                "x-data-type" => &mut kw.data_type,
-                "x-identification" => &mut kw.identification,
-                "$ref" => &mut kw.reference,
-                "properties" => &mut kw.properties,
-                "patternProperties" => &mut kw.pattern_properties,
-                "allOf" => &mut kw.combinators[0],
-                "anyOf" => &mut kw.combinators[1],
-                "oneOf" => &mut kw.combinators[2],
-                "prefixItems" => &mut kw.prefix_items,
-                "items" => &mut kw.items,
-                "unevaluatedProperties" => &mut kw.unevaluated_properties,
-                "additionalProperties" => {
-                    kw.additional_properties.get_or_insert(entry);
-                    continue;
-                }
-                _ => continue,
-            };
-            slot.get_or_insert(&entry.value);
-        }
-        kw
-    }
-
-    fn is_object(&self) -> bool {
-        let declared = self.type_.is_some_and(|t| {
-            t.as_str() == Some("object")
-                || t.as_seq()
-                    .is_some_and(|ts| ts.iter().any(|t| t.as_str() == Some("object")))
-        });
-        declared || self.properties.is_some() || self.pattern_properties.is_some()
-    }
-
-    fn closed_by_unevaluated(&self) -> bool {
-        self.unevaluated_properties.and_then(Node::as_bool) == Some(false)
-    }
-}
-
-/// A schema file reached through `$ref`: its source and tree, or why it failed to load.
-type LoadedSchema = Result<(Arc<SourceFile>, Arc<Node>), Diagnostic>;
-
-/// Schema files reached through `$ref`, parsed once and shared by every walk that is given
-/// the same set (all the events of one manifest), so a definitions file that every event
-/// schema points into is read once per manifest, not once per event.
-#[derive(Default)]
-pub struct RefFiles(HashMap<String, LoadedSchema>);
 
 struct Walker<'a> {
     project: &'a Project,
@@ -470,142 +331,6 @@ impl Walker<'_> {
             from_schema: true,
         });
     }
-
-    fn follow(
-        &mut self,
-        doc: &Doc,
-        reference: &Sp<String>,
-        path: &str,
-        name_span: Span,
-        covered: bool,
-    ) {
-        let (file_part, pointer) = reference
-            .value
-            .split_once('#')
-            .unwrap_or((&reference.value, ""));
-        let target_doc = if file_part.is_empty() {
-            doc.clone()
-        } else {
-            match self.load(doc, file_part, reference) {
-                Some(target) => target,
-                None => return,
-            }
-        };
-        let key = (target_doc.source.name.clone(), pointer.to_owned());
-        if let Some(at) = self
-            .stack
-            .iter()
-            .position(|(f, p, _)| (f, p) == (&key.0, &key.1))
-        {
-            // Recursion through properties is a legal recursive schema; a loop of bare
-            // `$ref`s with no property in between is not.
-            if self.stack[at].2 == path {
-                // Files are named only when the loop leaves this one.
-                let one_file = self.stack[at..]
-                    .iter()
-                    .all(|(f, _, _)| *f == doc.source.name);
-                let place = |(file, pointer, _): &(String, String, String)| match (
-                    one_file,
-                    pointer.is_empty(),
-                ) {
-                    (true, _) => format!("#{pointer}"),
-                    (false, true) => file.clone(),
-                    (false, false) => format!("{file}#{pointer}"),
-                };
-                let chain: Vec<String> = self.stack[at..]
-                    .iter()
-                    .chain(std::iter::once(&self.stack[at]))
-                    .map(place)
-                    .collect();
-                self.out.diagnostics.push(
-                    Diagnostic::at(
-                        Code::RefCycle,
-                        &doc.source,
-                        reference.span,
-                        format!(
-                            "`$ref` `{}` loops back to itself: {}",
-                            reference.value,
-                            chain.join(" → ")
-                        ),
-                    )
-                    .with_label("loops")
-                    .with_help("break the chain of `$ref`s"),
-                );
-            }
-            return;
-        }
-        let segments: Vec<String> = pointer
-            .split('/')
-            .skip(1)
-            .map(|s| crate::load::pointer::unescape(&percent_decode(s)))
-            .collect();
-        let root = Arc::clone(&target_doc.root);
-        let Some(target) = root.at_path(&segments) else {
-            self.out.diagnostics.push(
-                Diagnostic::at(
-                    Code::UnresolvedRef,
-                    &doc.source,
-                    reference.span,
-                    format!("`$ref` `{}` points nowhere", reference.value),
-                )
-                .with_label("no such location"),
-            );
-            return;
-        };
-        self.stack.push((key.0, key.1, path.to_owned()));
-        self.walk(&target_doc, target, path, name_span, covered);
-        self.stack.pop();
-    }
-
-    fn load(&mut self, doc: &Doc, file: &str, reference: &Sp<String>) -> Option<Doc> {
-        let resolved = match self.project.resolve(&doc.source.name, file) {
-            Ok(resolved) => resolved,
-            Err(reason) => {
-                self.out.diagnostics.push(
-                    Diagnostic::at(
-                        Code::UnresolvedRef,
-                        &doc.source,
-                        reference.span,
-                        format!("cannot follow `$ref`: {reason}"),
-                    )
-                    .with_label("not followed"),
-                );
-                return None;
-            }
-        };
-        let limits = self.limits;
-        let loaded = self
-            .files
-            .0
-            .entry(resolved.display.clone())
-            .or_insert_with(|| {
-                load::read_source(&resolved.path, &resolved.display, limits).and_then(|source| {
-                    load::parse(&source, limits).map(|root| (source, Arc::new(root)))
-                })
-            });
-        match loaded {
-            Ok((source, root)) => Some(Doc {
-                source: Arc::clone(source),
-                root: Arc::clone(root),
-            }),
-            Err(problem) => {
-                // Each walk reports the file's own problem once, as when it was read.
-                if self.reported.insert(resolved.display.clone()) {
-                    self.out.diagnostics.push(problem.clone());
-                }
-                self.out.diagnostics.push(
-                    Diagnostic::at(
-                        Code::UnresolvedRef,
-                        &doc.source,
-                        reference.span,
-                        format!("cannot follow `$ref` to `{}`", resolved.display),
-                    )
-                    .with_label("not followed"),
-                );
-                None
-            }
-        }
-    }
 }
 
 fn join(path: &str, name: &str) -> String {
@@ -622,26 +347,4 @@ fn display_path(path: &str) -> String {
     } else {
         path.to_owned()
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_owned();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
