@@ -360,3 +360,63 @@ fn man_pages_have_exit_status_files_environment_and_examples_for_nested_commands
         ("consentlint: no command `policy lnit`\n", 2)
     );
 }
+
+/// Every JSON document consentlint prints is an object with `"version": 1` among its
+/// keys: one envelope (`render::json_document`) for every command's `--format json`.
+#[test]
+fn every_json_output_carries_the_format_version() {
+    let commands: &[&[&str]] = &[
+        &["check", "demo/notes-app", "--format", "json"],
+        &[
+            "check",
+            "demo/notes-app",
+            "--list-suppressions",
+            "--format",
+            "json",
+        ],
+        &[
+            "audit",
+            "tests/fixtures/codes/pii-in-payload/payloads.ndjson",
+            "--manifests",
+            "tests/fixtures/codes/pii-in-payload",
+            "--format",
+            "json",
+        ],
+        &[
+            "classify",
+            "tests/fixtures/classify/signup",
+            "--format",
+            "json",
+        ],
+        &["report", "demo/notes-app", "--format", "json"],
+        &["policy", "compile", "builtin:default", "--format", "json"],
+        &[
+            "policy",
+            "diff",
+            "builtin:default",
+            "builtin:glean",
+            "--format",
+            "json",
+        ],
+        &[
+            "explain",
+            "user.email",
+            "--consent",
+            "required",
+            "--format",
+            "json",
+        ],
+        &["taxonomy", "--format", "json"],
+    ];
+    for args in commands {
+        let (out, stderr, _) = consentlint(args);
+        let doc: serde_json::Value = serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("`{}`: not JSON ({e}): {out}{stderr}", args.join(" ")));
+        assert_eq!(doc["version"], 1, "`{}`: {out}", args.join(" "));
+        assert!(
+            out.ends_with("}\n"),
+            "`{}` ends with one line end",
+            args.join(" ")
+        );
+    }
+}

@@ -326,7 +326,6 @@ pub fn render_json(placed: &[Placed], min: f64) -> String {
     }
     let summary = Summary::of(placed, min);
     let doc = json!({
-        "version": 1,
         "proposals": proposals,
         "unplaced": unplaced,
         "summary": {
@@ -338,7 +337,5 @@ pub fn render_json(placed: &[Placed], min: f64) -> String {
             "by_type": by_type,
         },
     });
-    let mut text = serde_json::to_string_pretty(&doc).expect("JSON");
-    text.push('\n');
-    text
+    consentlint::render::json_document(doc)
 }

@@ -65,7 +65,6 @@ pub fn json(report: &Report) -> String {
     let t = &report.tally;
     let s = summary(report);
     let value = json!({
-        "version": 1,
         "summary": {
             "files": s.files,
             "events": s.events,
@@ -85,7 +84,5 @@ pub fn json(report: &Report) -> String {
         },
         "diagnostics": report.diagnostics.iter().map(json::diagnostic).collect::<Vec<_>>(),
     });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    super::json_document(value)
 }

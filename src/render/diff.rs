@@ -83,13 +83,10 @@ pub fn json(old: &Policy, new: &Policy, changes: &[Change]) -> String {
             .collect::<Vec<_>>()
     };
     let doc = json!({
-        "version": 1,
         "old": { "id": old.id, "file": old.name },
         "new": { "id": new.id, "file": new.name },
         "looser": list(Direction::Looser),
         "tighter": list(Direction::Tighter),
     });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    super::json_document(doc)
 }

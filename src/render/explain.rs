@@ -314,8 +314,5 @@ pub fn json(policy: &Policy, e: &Explanation) -> String {
         "retention_limit": e.retention_limit,
         "fixes": fixes,
     });
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
-    )
+    super::json_document(doc)
 }

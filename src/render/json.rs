@@ -53,7 +53,7 @@ fn report<'a>(diagnostics: &'a [Diagnostic], summary: &Summary) -> Report<impl S
             infos: summary.infos,
             warnings: summary.warnings,
         },
-        version: 1,
+        version: super::JSON_VERSION,
     }
 }
 

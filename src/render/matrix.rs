@@ -23,9 +23,8 @@ pub fn json(matrix: &Matrix<'_>) -> String {
     if let Value::Object(map) = &mut doc {
         map.insert("content_hash".into(), Value::String(hash));
     }
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    // The version is part of what the content hash covers.
+    super::json_document(doc)
 }
 
 fn json_value(matrix: &Matrix<'_>) -> Value {
@@ -62,7 +61,7 @@ fn json_value(matrix: &Matrix<'_>) -> Value {
         })
         .collect();
     json!({
-        "version": 1,
+        "version": super::JSON_VERSION,
         "policy": { "id": policy.id, "title": policy.title, "file": policy.name },
         "levels": policy.levels.iter().map(|l| json!({
             "id": l.id,

@@ -83,6 +83,20 @@ pub(crate) fn write_pretty(
     out.write_all(b"\n")
 }
 
+/// The version of every JSON document consentlint prints (`check`, `audit`, `classify`,
+/// `report`, `policy compile` and `diff`, `explain`, `taxonomy`, `--list-suppressions`);
+/// raised only for an incompatible change.
+pub const JSON_VERSION: u32 = 1;
+
+/// A JSON document as consentlint prints one: the object `body` with `"version"` among
+/// its keys (keys sorted), pretty-printed, with a final line end.
+pub fn json_document(mut body: serde_json::Value) -> String {
+    if let serde_json::Value::Object(map) = &mut body {
+        map.insert("version".into(), JSON_VERSION.into());
+    }
+    pretty_string(&body)
+}
+
 /// [`write_pretty`] into a string.
 pub(crate) fn pretty_string(value: &impl serde::Serialize) -> String {
     let mut out = Vec::new();

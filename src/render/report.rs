@@ -320,10 +320,7 @@ pub fn json(inventory: &Inventory) -> String {
             })
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&json!({ "version": 1, "policies": policies }))
-        .unwrap_or_default();
-    text.push('\n');
-    text
+    super::json_document(json!({ "policies": policies }))
 }
 
 /// Inline code spans (`x`) of our own texts as <code>; everything else escaped.

@@ -90,8 +90,5 @@ pub fn json(suppressions: &[Suppression]) -> String {
             })
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&json!({ "version": 1, "suppressions": items }))
-        .unwrap_or_default();
-    text.push('\n');
-    text
+    super::json_document(json!({ "suppressions": items }))
 }

@@ -73,8 +73,5 @@ pub fn json(policy: &Policy) -> String {
         })
         .collect();
     let doc = serde_json::json!({ "policy": policy.id, "types": types });
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
-    )
+    super::json_document(doc)
 }
