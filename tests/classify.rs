@@ -266,7 +266,7 @@ fn broken_rules_are_reported_at_their_span_and_exit_2() {
         consentlint(&["classify", "--no-config", "--rules", "builtin:nope", SIGNUP]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("there are no built-in classifier rules `builtin:nope`"),
+        stderr.contains("`builtin:nope` names no built-in classifier rules"),
         "{stderr}"
     );
 }

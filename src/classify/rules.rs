@@ -89,12 +89,11 @@ fn source_of(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagno
             .find(|(n, _)| *n == name)
             .map(|(n, text)| SourceFile::new(format!("builtin:{n}"), *text))
             .ok_or_else(|| {
-                Diagnostic::new(
-                    Code::UnresolvedRef,
-                    reference.to_owned(),
-                    format!("there are no built-in classifier rules `{reference}`"),
+                reference::no_builtin(
+                    reference,
+                    ("classifier rules", "classifier rules"),
+                    BUILTIN.iter().map(|(n, _)| *n),
                 )
-                .with_help("the built-in rules are `builtin:default`")
             });
     }
     load::read_reference(reference, limits)

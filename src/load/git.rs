@@ -17,12 +17,7 @@ pub fn read(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnos
         .git()
         .filter(|(r, p)| !r.is_empty() && !p.is_empty())
     else {
-        return Err(Diagnostic::new(
-            Code::UnresolvedRef,
-            reference,
-            format!("`{reference}` is not of the form `git:REV:path`"),
-        )
-        .with_help("e.g. `git:main:policies/contoso.yaml` or `git:HEAD~1:policy.yaml`"));
+        return Err(crate::reference::malformed_git(reference));
     };
     let output = Command::new("git")
         .args(["show", &format!("{rev}:{path}")])

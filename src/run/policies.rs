@@ -168,13 +168,13 @@ impl<'a> Policies<'a> {
             }
         };
         if Reference::parse(&reference).is_local() && !std::path::Path::new(&reference).is_file() {
-            let message = format!("policy `{reference}` does not exist");
             let span = doc.policy.as_ref().filter(|_| self.forced.is_none());
-            return Err(match span {
-                Some(p) => Diagnostic::at(Code::UnresolvedRef, source, p.span, message)
-                    .with_label("no such file"),
-                None => Diagnostic::new(Code::UnresolvedRef, source.name.clone(), message),
-            });
+            return Err(crate::reference::missing(
+                source,
+                span.map(|p| p.span),
+                "policy",
+                &reference,
+            ));
         }
         self.get(&reference).ok_or_else(|| {
             let mut d = self.unavailable(&source.name, &reference);

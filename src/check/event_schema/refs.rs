@@ -5,6 +5,7 @@ use super::{Doc, Walker};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Sp;
 use crate::load::{self, Node};
+use crate::reference::not_followed;
 use crate::source::{SourceFile, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -90,8 +91,7 @@ impl Walker<'_> {
         let root = Arc::clone(&target_doc.root);
         let Some(target) = root.at_path(&segments) else {
             self.out.diagnostics.push(
-                Diagnostic::at(
-                    Code::UnresolvedRef,
+                not_followed(
                     &doc.source,
                     reference.span,
                     format!("`$ref` `{}` points nowhere", reference.value),
@@ -109,15 +109,11 @@ impl Walker<'_> {
         let resolved = match self.project.resolve(&doc.source.name, file) {
             Ok(resolved) => resolved,
             Err(reason) => {
-                self.out.diagnostics.push(
-                    Diagnostic::at(
-                        Code::UnresolvedRef,
-                        &doc.source,
-                        reference.span,
-                        format!("cannot follow `$ref`: {reason}"),
-                    )
-                    .with_label("not followed"),
-                );
+                self.out.diagnostics.push(not_followed(
+                    &doc.source,
+                    reference.span,
+                    format!("cannot follow `$ref`: {reason}"),
+                ));
                 return None;
             }
         };
@@ -141,15 +137,11 @@ impl Walker<'_> {
                 if self.reported.insert(resolved.display.clone()) {
                     self.out.diagnostics.push(problem.clone());
                 }
-                self.out.diagnostics.push(
-                    Diagnostic::at(
-                        Code::UnresolvedRef,
-                        &doc.source,
-                        reference.span,
-                        format!("cannot follow `$ref` to `{}`", resolved.display),
-                    )
-                    .with_label("not followed"),
-                );
+                self.out.diagnostics.push(not_followed(
+                    &doc.source,
+                    reference.span,
+                    format!("cannot follow `$ref` to `{}`", resolved.display),
+                ));
                 None
             }
         }

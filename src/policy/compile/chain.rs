@@ -7,9 +7,8 @@ use crate::document::policy::PolicyDoc;
 use crate::load::schema_check::Format;
 use crate::load::{self, Limits};
 use crate::project;
-use crate::reference::{Reference, refused};
+use crate::reference::{Reference, no_builtin, refused};
 use crate::source::SourceFile;
-use crate::suggest;
 use std::sync::Arc;
 
 /// A policy file in an `extends` chain, read and validated.
@@ -20,22 +19,8 @@ pub(super) struct Layer {
 
 fn read(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnostic> {
     match Reference::parse(reference).builtin() {
-        Some(name) => builtin::policy(name).ok_or_else(|| {
-            let hint = suggest::hint(name, builtin::policy_names());
-            Diagnostic::new(
-                Code::UnresolvedRef,
-                reference,
-                format!("there is no built-in policy `{name}`"),
-            )
-            .with_help(if hint.is_empty() {
-                format!(
-                    "built-in policies: {}",
-                    builtin::policy_names().collect::<Vec<_>>().join(", ")
-                )
-            } else {
-                hint
-            })
-        }),
+        Some(name) => builtin::policy(name)
+            .ok_or_else(|| no_builtin(reference, ("policy", "policies"), builtin::policy_names())),
         None => load::read_reference(reference, limits),
     }
 }

@@ -11,7 +11,7 @@ use crate::document::taxonomy::{TaxonomyDoc, TypeDecl};
 use crate::load::schema_check::Format;
 use crate::load::{self, Limits};
 use crate::policy::taxonomy::Taxonomy;
-use crate::reference::{Reference, refused};
+use crate::reference::{Reference, no_builtin, refused};
 use crate::source::SourceFile;
 use std::sync::Arc;
 
@@ -62,15 +62,11 @@ fn load_taxonomy(
     let source = match Reference::parse(reference) {
         Reference::Fideslang(path) => return load_fideslang(path, via, limits, out),
         Reference::Builtin(name) => builtin::taxonomy(name).ok_or_else(|| {
-            Diagnostic::new(
-                Code::UnresolvedRef,
+            no_builtin(
                 reference,
-                format!("there is no built-in taxonomy `{name}`"),
+                ("taxonomy", "taxonomies"),
+                builtin::taxonomy_names(),
             )
-            .with_help(format!(
-                "built-in taxonomies: {}",
-                builtin::taxonomy_names().collect::<Vec<_>>().join(", ")
-            ))
         }),
         Reference::Git(_) | Reference::Path(_) => load::read_reference(reference, limits),
     };
