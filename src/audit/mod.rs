@@ -127,11 +127,7 @@ pub fn run(options: &Options) -> Result<Report, String> {
         files.push(display.clone());
         match stream::open(path) {
             Ok(reader) => audit_stream(&cx, &display, reader, options.max_line_length, &mut tally),
-            Err(e) => problems.push(Diagnostic::new(
-                Code::UnreadableFile,
-                display.clone(),
-                format!("cannot read `{display}`: {e}"),
-            )),
+            Err(e) => problems.push(crate::load::unreadable(&display, e)),
         }
     }
     let manifests = cx.catalog.manifests;
@@ -199,11 +195,7 @@ fn audit_stream(
                 }
             }
             Err(e) => {
-                tally.push(Diagnostic::new(
-                    Code::UnreadableFile,
-                    display,
-                    format!("cannot read `{display}`: {e}"),
-                ));
+                tally.push(crate::load::unreadable(display, e));
                 break;
             }
         }

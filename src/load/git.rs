@@ -5,7 +5,7 @@
 //! are read from the same revision.
 
 use super::{Limits, decode};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::reference::Reference;
 use crate::source::SourceFile;
 use std::process::Command;
@@ -23,34 +23,21 @@ pub fn read(reference: &str, limits: &Limits) -> Result<Arc<SourceFile>, Diagnos
         .args(["show", &format!("{rev}:{path}")])
         .output()
         .map_err(|e| {
-            Diagnostic::new(
-                Code::UnreadableFile,
-                reference,
-                format!("cannot read `{reference}`: cannot run git: {e}"),
-            )
-            .with_help("install git, or compare two files on disk")
+            super::unreadable(reference, format!("cannot run git: {e}"))
+                .with_help("install git, or compare two files on disk")
         })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let reason = stderr.lines().next().unwrap_or("git show failed").trim();
-        return Err(Diagnostic::new(
-            Code::UnreadableFile,
-            reference,
-            format!("cannot read `{reference}`: {reason}"),
-        )
-        .with_help(format!(
+        return Err(super::unreadable(reference, reason).with_help(format!(
             "check that revision `{rev}` exists and has `{path}` (`git ls-tree -r --name-only {rev}`); paths are relative to the repository root"
         )));
     }
     if output.stdout.len() as u64 > limits.max_file_size {
-        return Err(Diagnostic::new(
-            Code::InputTooLarge,
+        return Err(super::too_large(
             reference,
-            format!(
-                "`{reference}` is {} bytes, over the limit of {} bytes",
-                output.stdout.len(),
-                limits.max_file_size
-            ),
+            output.stdout.len() as u64,
+            limits,
         ));
     }
     decode(reference, output.stdout)

@@ -62,22 +62,12 @@ pub fn read_source(
     display: &str,
     limits: &Limits,
 ) -> Result<Arc<SourceFile>, Diagnostic> {
-    let unreadable = |e: std::io::Error| {
-        Diagnostic::new(
-            Code::UnreadableFile,
-            display,
-            format!("cannot read `{display}`: {e}"),
-        )
-    };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let metadata = file.metadata().map_err(unreadable)?;
+    let io = |e: std::io::Error| unreadable(display, e);
+    let file = std::fs::File::open(path).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
     if !metadata.is_file() {
         // A FIFO or a device (`/dev/zero`) would block or never end.
-        return Err(Diagnostic::new(
-            Code::UnreadableFile,
-            display,
-            format!("cannot read `{display}`: not a regular file"),
-        ));
+        return Err(unreadable(display, "not a regular file"));
     }
     if metadata.len() > limits.max_file_size {
         return Err(too_large(display, metadata.len(), limits));
@@ -86,7 +76,7 @@ pub fn read_source(
     let mut bytes = Vec::with_capacity(metadata.len() as usize);
     file.take(limits.max_file_size.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
+        .map_err(io)?;
     if bytes.len() as u64 > limits.max_file_size {
         return Err(too_large(display, bytes.len() as u64, limits));
     }
@@ -122,7 +112,26 @@ pub fn read_reference(reference: &str, limits: &Limits) -> Result<Arc<SourceFile
     }
 }
 
-fn too_large(display: &str, size: u64, limits: &Limits) -> Diagnostic {
+/// `unreadable-file`: `display` could not be read, and why.
+pub fn unreadable(display: &str, reason: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnreadableFile,
+        display,
+        format!("cannot read `{display}`: {reason}"),
+    )
+}
+
+/// `unreadable-file`: a path given to read does not exist.
+pub fn not_found(display: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnreadableFile,
+        display,
+        format!("`{display}` does not exist"),
+    )
+}
+
+/// `input-too-large`: over `--max-file-size`.
+pub(crate) fn too_large(display: &str, size: u64, limits: &Limits) -> Diagnostic {
     Diagnostic::new(
         Code::InputTooLarge,
         display,

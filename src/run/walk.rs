@@ -7,7 +7,8 @@
 //! CI read and quote `/etc/passwd`.
 
 use crate::config::FileFilter;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
+use crate::load;
 use crate::project;
 use std::path::{Path, PathBuf};
 
@@ -46,11 +47,7 @@ pub fn inputs(
                 explicit: true,
             });
         } else {
-            problems.push(Diagnostic::new(
-                Code::UnreadableFile,
-                display.clone(),
-                format!("`{display}` does not exist"),
-            ));
+            problems.push(load::not_found(&display));
         }
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
@@ -109,15 +106,11 @@ fn walk_dir(
                 let display = error
                     .path()
                     .map_or_else(|| project::normalize(dir), project::normalize);
-                problems.push(Diagnostic::new(
-                    Code::UnreadableFile,
-                    display.clone(),
-                    format!(
-                        "cannot read `{display}`: {}",
-                        error
-                            .io_error()
-                            .map_or_else(|| error.to_string(), ToString::to_string)
-                    ),
+                problems.push(load::unreadable(
+                    &display,
+                    error
+                        .io_error()
+                        .map_or_else(|| error.to_string(), ToString::to_string),
                 ));
             }
         }
@@ -136,11 +129,7 @@ fn linked_file(link: &Path, root: &Path, problems: &mut Vec<Diagnostic>) -> bool
         Ok(_) => "it is a symlink leading outside the project root; not followed".to_owned(),
         Err(error) => error.to_string(),
     };
-    problems.push(Diagnostic::new(
-        Code::UnreadableFile,
-        display.clone(),
-        format!("cannot read `{display}`: {problem}"),
-    ));
+    problems.push(load::unreadable(&display, problem));
     false
 }
 
