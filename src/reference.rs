@@ -72,14 +72,16 @@ pub fn join(from: &str, reference: &str) -> String {
     match Reference::parse(reference) {
         Reference::Builtin(_) | Reference::Git(_) => reference.to_owned(),
         Reference::Fideslang(path) => format!("fideslang:{}", join(from, path)),
-        Reference::Path(path) => match Reference::parse(from) {
-            Reference::Git(_) => match Reference::parse(from).git() {
-                Some((rev, file)) => format!("git:{rev}:{}", project::join(file, path).display),
-                None => project::join(from, path).display,
-            },
-            Reference::Builtin(_) => format!("builtin:{path}"),
-            Reference::Fideslang(_) | Reference::Path(_) => project::join(from, path).display,
-        },
+        Reference::Path(path) => {
+            let referrer = Reference::parse(from);
+            match (referrer, referrer.git()) {
+                (_, Some((rev, file))) => {
+                    format!("git:{rev}:{}", project::join(file, path).display)
+                }
+                (Reference::Builtin(_), _) => format!("builtin:{path}"),
+                _ => project::join(from, path).display,
+            }
+        }
     }
 }
 

@@ -133,12 +133,10 @@ impl<'a> Sink<'a> {
         self.diagnostics.retain(|d| filter.keeps(d));
     }
 
-    /// Absorb the findings `baseline` already knows in the files the run `checked`;
-    /// returns how many it absorbed.
-    pub fn baseline(&mut self, baseline: &Baseline, checked: &[String]) -> usize {
+    /// Absorb the findings `baseline` already knows in the files the run `checked`.
+    pub fn baseline(&mut self, baseline: &Baseline, checked: &[String]) {
         let absorbed = baseline.apply(&mut self.diagnostics, checked).absorbed;
         self.baselined = Some(self.baselined.unwrap_or(0) + absorbed);
-        absorbed
     }
 
     /// The diagnostics so far, as [`settle`](Sink::settle) left them (for writing a

@@ -122,11 +122,6 @@ impl<'a> Policies<'a> {
         self
     }
 
-    /// `--policy`, when given.
-    pub fn forced(&self) -> Option<&str> {
-        self.forced
-    }
-
     /// The policy at `reference`, compiled once; its problems are kept for
     /// [`finish`](Policies::finish).
     pub fn get(&self, reference: &str) -> Compiled {
