@@ -17,7 +17,7 @@ use crate::project;
 use crate::reference::{Reference, refused};
 use crate::source::SourceFile;
 use crate::suggest;
-use globset::{GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -322,28 +322,10 @@ fn globs(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<GlobSet> {
     let items = root.get(key)?.as_seq()?;
-    let mut set = GlobSetBuilder::new();
-    for item in items {
-        let Some(pattern) = item.as_str() else {
-            continue;
-        };
-        match project::glob(pattern) {
-            Ok(glob) => {
-                set.add(glob);
-            }
-            Err(error) => problems.push(
-                Diagnostic::at(
-                    Code::InvalidValue,
-                    source,
-                    item.span,
-                    format!("`{pattern}` is not a valid glob: {}", error.kind()),
-                )
-                .with_label("invalid glob")
-                .with_help("`*` matches within a directory, `**` across directories, `?` one character, `[abc]` a class"),
-            ),
-        }
-    }
-    set.build().ok()
+    let patterns = items
+        .iter()
+        .filter_map(|item| Some((item.as_str()?, item.span)));
+    project::glob_set(source, patterns, problems)
 }
 
 fn overrides(

@@ -5,6 +5,9 @@
 //! the referring file and refused if they are remote, absolute, or leave the project root
 //! (also through symlinks). Display paths stay relative, `/`-separated, as users wrote them.
 
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{SourceFile, Span};
+use globset::{GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -218,6 +221,34 @@ pub fn glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
     globset::GlobBuilder::new(&format!("{{{anchored},{anchored}/**}}"))
         .literal_separator(true)
         .build()
+}
+
+/// The `glob` patterns as one set; each pattern that is not a glob is reported at its place
+/// (`invalid-value`) and left out.
+pub fn glob_set<'a>(
+    source: &Arc<SourceFile>,
+    patterns: impl IntoIterator<Item = (&'a str, Span)>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<GlobSet> {
+    let mut set = GlobSetBuilder::new();
+    for (pattern, span) in patterns {
+        match glob(pattern) {
+            Ok(glob) => {
+                set.add(glob);
+            }
+            Err(error) => problems.push(
+                Diagnostic::at(
+                    Code::InvalidValue,
+                    source,
+                    span,
+                    format!("`{pattern}` is not a valid glob: {}", error.kind()),
+                )
+                .with_label("invalid glob")
+                .with_help("`*` matches within a directory, `**` across directories, `?` one character, `[abc]` a class"),
+            ),
+        }
+    }
+    set.build().ok()
 }
 
 #[cfg(test)]

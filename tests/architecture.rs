@@ -171,3 +171,64 @@ fn no_module_imports_one_that_imports_it_back() {
         }
     }
 }
+
+/// Every `Diagnostic::at(Code::X, …)` / `Diagnostic::new(Code::X, …)` in a file's non-test
+/// code, as `X`.
+fn constructed_codes(text: &str) -> Vec<String> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let mut out = Vec::new();
+    for call in ["Diagnostic::at(", "Diagnostic::new("] {
+        for (at, _) in code.match_indices(call) {
+            let args = code[at + call.len()..].trim_start();
+            let args = args.strip_prefix("crate::diagnostic::").unwrap_or(args);
+            if let Some(rest) = args.strip_prefix("Code::") {
+                let n = rest
+                    .find(|c: char| !c.is_ascii_alphanumeric())
+                    .unwrap_or(rest.len());
+                out.push(rest[..n].to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// A diagnostic code's messages are written in one place per stage, so the same problem is
+/// never worded two ways: within one top-level module (`policy`, `check`, `load`…), every
+/// code is built in one file. Codes a stage shares with another (`invalid-value` in `config`
+/// and `policy`) are that stage's own cases.
+#[test]
+fn each_stage_builds_a_code_in_one_file() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut homes: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let rel = path.strip_prefix(&src).unwrap();
+        if path.extension().is_none_or(|e| e != "rs")
+            || rel.starts_with("diagnostic")
+            || path.file_name().is_some_and(|n| n == "tests.rs")
+        {
+            continue;
+        }
+        let stage = module_of(rel).first().cloned().unwrap_or_default();
+        for code in constructed_codes(&std::fs::read_to_string(path).unwrap()) {
+            seen += 1;
+            homes
+                .entry((stage.clone(), code))
+                .or_default()
+                .insert(rel.display().to_string());
+        }
+    }
+    assert!(seen > 40, "the constructors were read: {seen}");
+    let scattered: Vec<String> = homes
+        .iter()
+        .filter(|(_, files)| files.len() > 1)
+        .map(|((stage, code), files)| format!("{stage}: Code::{code} in {files:?}"))
+        .collect();
+    assert!(
+        scattered.is_empty(),
+        "codes built in more than one file of a stage:\n{}",
+        scattered.join("\n")
+    );
+}

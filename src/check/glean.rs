@@ -27,18 +27,9 @@ pub fn check_metrics(
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let Some(mapping) = &policy.mappings.glean else {
-        outcome.diagnostics.push(
-            Diagnostic::new(
-                Code::PolicyUnavailable,
-                source.name.clone(),
-                format!(
-                    "`{}` is a Glean metrics file, but policy `{}` declares no `sources: glean:` mapping",
-                    source.name, policy.id
-                ),
-            )
-            .with_related(policy.origin.label(format!("policy `{}`", policy.id)))
-            .with_help("check it with `--policy builtin:glean`, or declare `sources: glean:` in the policy (docs/FORMATS.md, \"Sources\")"),
-        );
+        outcome
+            .diagnostics
+            .push(super::problems::no_glean_mapping(source, policy));
         return outcome;
     };
     for metric in metrics {
@@ -83,29 +74,9 @@ fn event_site<'a>(
                 decided_by = Some(s);
             }
             Some(_) => {}
-            None => out.push(
-                Diagnostic::at(
-                    Code::UnknownConsentLevel,
-                    source,
-                    s.span,
-                    format!(
-                        "data_sensitivity `{}` has no consent level in policy `{}`",
-                        s.value, policy.id
-                    ),
-                )
-                .with_label("not mapped")
-                .with_related(mapping.origin.label("the policy's Glean mapping"))
-                .with_help(format!(
-                    "mapped values: {}; add `{}` to `sources.glean.data_sensitivity`",
-                    mapping
-                        .data_sensitivity
-                        .iter()
-                        .map(|(k, _)| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    s.value
-                )),
-            ),
+            None => out.push(super::problems::unmapped_sensitivity(
+                source, s, mapping, policy,
+            )),
         }
     }
     EventSite {

@@ -12,9 +12,10 @@ pub mod glean;
 mod limits;
 pub mod names;
 mod overlaid;
+mod problems;
 mod suppress;
 
-use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label};
 use crate::document::Sp;
 use crate::document::manifest::{EventDecl, ManifestDoc};
 use crate::load::{self, Limits, Node};
@@ -22,7 +23,6 @@ use crate::overlay::{self, Overlays};
 use crate::policy::{EventContext, Identification, LevelIdx, Policy};
 use crate::project::Project;
 use crate::source::SourceFile;
-use crate::suggest;
 use date::Date;
 use field::FieldSite;
 use overlaid::overlay_sites;
@@ -122,17 +122,9 @@ pub fn check_manifest(
     let mut seen_events: HashMap<&str, &Sp<String>> = HashMap::default();
     for event in &doc.events {
         if let Some(first) = seen_events.insert(&event.name.value, &event.name) {
-            outcome.diagnostics.push(
-                Diagnostic::at(
-                    Code::DuplicateEvent,
-                    source,
-                    event.name.span,
-                    format!("event `{}` is declared twice", event.name.value),
-                )
-                .with_label("declared again here")
-                .with_related(Label::new(source, first.span, "first declared here"))
-                .with_help("rename one of the events"),
-            );
+            outcome
+                .diagnostics
+                .push(problems::duplicate_event(source, &event.name, first.span));
             continue;
         }
         outcome.events += 1;
@@ -284,23 +276,12 @@ pub fn check_fields(
                 }
                 decided.push(declared(f));
             } else {
-                to.out.push(
-                    Diagnostic::at(
-                        Code::DuplicateField,
-                        &f.source,
-                        f.name_span,
-                        format!(
-                            "field `{}` is declared twice in event `{}`",
-                            f.name, site.name
-                        ),
-                    )
-                    .with_label("declared again here")
-                    .with_related(Label::new(
-                        &first.source,
-                        first.name_span,
-                        "first declared here",
-                    )),
-                );
+                to.out.push(problems::duplicate_field(
+                    &f.name,
+                    &site.name,
+                    Label::new(&f.source, f.name_span, ""),
+                    Label::new(&first.source, first.name_span, ""),
+                ));
                 continue;
             }
         } else {
@@ -403,25 +384,7 @@ fn resolve_level(
 ) -> Option<LevelIdx> {
     let level = policy.level(&consent.value);
     if level.is_none() {
-        let names: Vec<&str> = policy.levels.iter().map(|l| l.id.as_str()).collect();
-        let hint = suggest::hint(&consent.value, names.iter().copied());
-        out.push(
-            Diagnostic::at(
-                Code::UnknownConsentLevel,
-                source,
-                consent.span,
-                format!(
-                    "consent level `{}` is not declared by policy `{}`",
-                    consent.value, policy.id
-                ),
-            )
-            .with_label("unknown level")
-            .with_help(if hint.is_empty() {
-                format!("levels, lowest first: {}", names.join(", "))
-            } else {
-                hint
-            }),
-        );
+        out.push(problems::unknown_level(source, consent, policy));
     }
     level
 }
@@ -440,24 +403,7 @@ fn check_purposes(
             .iter()
             .any(|d| crate::policy::taxonomy::purpose_within(&p.value, d))
         {
-            let hint = suggest::hint(&p.value, declared.iter().map(String::as_str));
-            out.push(
-                Diagnostic::at(
-                    Code::UnknownPurpose,
-                    source,
-                    p.span,
-                    format!(
-                        "purpose `{}` is not declared by policy `{}`",
-                        p.value, policy.id
-                    ),
-                )
-                .with_label("unknown purpose")
-                .with_help(if hint.is_empty() {
-                    format!("purposes: {}", declared.join(", "))
-                } else {
-                    hint
-                }),
-            );
+            out.push(problems::unknown_purpose(source, p, declared, policy));
         }
     }
 }

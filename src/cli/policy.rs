@@ -179,8 +179,7 @@ fn lint_targets(
     given: &[String],
     out: &mut Vec<consentlint::diagnostic::Diagnostic>,
 ) -> Vec<String> {
-    use consentlint::diagnostic::{Code, Diagnostic, Severity};
-    use consentlint::document::Kind;
+    use consentlint::document::{Kind, not_a_policy};
     let limits = Limits::default();
     let kind_of = |path: &std::path::Path, display: &str| {
         let source = consentlint::load::read_source(path, display, &limits).ok()?;
@@ -217,15 +216,7 @@ fn lint_targets(
                 // Unreadable or broken: compiling says what is wrong with it.
                 None if input.explicit => targets.push(input.display),
                 None => {}
-                Some(kind) if input.explicit => out.push(
-                    Diagnostic::new(
-                        Code::UnknownDocument,
-                        input.display.clone(),
-                        format!("`{}` is not a policy ({}): not linted", input.display, kind.describe()),
-                    )
-                    .with_severity(Severity::Info)
-                    .with_help("`policy lint` lints `kind: Policy` documents; `consentlint check` checks the others"),
-                ),
+                Some(kind) if input.explicit => out.push(not_a_policy(&input.display, kind)),
                 Some(_) => {}
             }
         }

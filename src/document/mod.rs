@@ -16,8 +16,10 @@ pub mod manifest;
 pub mod policy;
 pub mod taxonomy;
 
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::load::Node;
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
+use std::sync::Arc;
 
 /// A value with the span it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,6 +98,46 @@ impl Kind {
         let schema = root.get("$schema").and_then(Node::as_str)?;
         is_json_schema_uri(schema).then_some(Kind::EventSchema)
     }
+}
+
+/// `unknown-document`, for a file named on the command line: consentlint reads no document
+/// of this kind.
+pub fn not_a_document(display: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnknownDocument,
+        display.to_owned(),
+        format!("`{display}` is not a consentlint document"),
+    )
+    .with_help("a document starts with `kind: TelemetryManifest`, `kind: Policy` or `kind: Taxonomy`, or is a JSON Schema with `$schema`")
+}
+
+/// `unknown-document` (info), for a file named to `policy lint` that is another kind of
+/// document.
+pub fn not_a_policy(display: &str, kind: Kind) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnknownDocument,
+        display.to_owned(),
+        format!(
+            "`{display}` is not a policy ({}): not linted",
+            kind.describe()
+        ),
+    )
+    .with_severity(Severity::Info)
+    .with_help(
+        "`policy lint` lints `kind: Policy` documents; `consentlint check` checks the others",
+    )
+}
+
+/// `unknown-document`, for a file named as an overlay (`--overlay`, `overlays:`), at its
+/// `kind:` when it has one.
+pub fn not_an_overlay(source: &Arc<SourceFile>, root: &Node) -> Diagnostic {
+    Diagnostic::at(
+        Code::UnknownDocument,
+        source,
+        root.get("kind").map_or(Span::default(), |k| k.span),
+        format!("`{}` is not a classification overlay", source.name),
+    )
+    .with_help("an overlay starts with `kind: Classification`, or is a Fides dataset (`dataset:`)")
 }
 
 /// Whether `$schema` names one of the JSON Schema drafts, or Snowplow's self-describing

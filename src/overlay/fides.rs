@@ -15,6 +15,17 @@ use crate::load::Node;
 use crate::source::SourceFile;
 use std::sync::Arc;
 
+/// `invalid-value`: `classify --write` was pointed at a Fides dataset, which it would overwrite
+/// with a `kind: Classification` draft.
+pub fn not_a_draft(path: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidValue,
+        path.to_owned(),
+        format!("`{path}` is a Fides dataset; `classify --write` drafts a `kind: Classification` overlay"),
+    )
+    .with_help("write the draft to a file of its own, and name the dataset with `--overlay` so the fields it classifies are not proposed")
+}
+
 pub fn is_dataset(root: &Node) -> bool {
     root.get("kind").is_none() && root.get("dataset").is_some()
 }

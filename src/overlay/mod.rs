@@ -275,14 +275,7 @@ pub fn read_for_draft(
     let source = load::read_source(&absolute, path, limits).map_err(|d| vec![d])?;
     let root = load::parse(&source, limits).map_err(|d| vec![d])?;
     if fides::is_dataset(&root) {
-        return Err(vec![
-            Diagnostic::new(
-                Code::InvalidValue,
-                path.to_owned(),
-                format!("`{path}` is a Fides dataset; `classify --write` drafts a `kind: Classification` overlay"),
-            )
-            .with_help("write the draft to a file of its own, and name the dataset with `--overlay` so the fields it classifies are not proposed"),
-        ]);
+        return Err(vec![fides::not_a_draft(path)]);
     }
     load::load_document(Ok(source), Format::Classification, limits).map(Some)
 }
@@ -299,17 +292,7 @@ fn read(path: &str, cwd: &Path, limits: &Limits) -> Result<Vec<Entry>, Vec<Diagn
         return fides::entries(&root, &source);
     }
     if root.get("kind").and_then(Node::as_str) != Some("Classification") {
-        return Err(vec![
-            Diagnostic::at(
-                Code::UnknownDocument,
-                &source,
-                root.get("kind").map_or(Span::default(), |k| k.span),
-                format!("`{path}` is not a classification overlay"),
-            )
-            .with_help(
-                "an overlay starts with `kind: Classification`, or is a Fides dataset (`dataset:`)",
-            ),
-        ]);
+        return Err(vec![document::not_an_overlay(&source, &root)]);
     }
     let loaded = load::load_document(Ok(source), Format::Classification, limits)?;
     let (source, root) = (loaded.source, loaded.root);
@@ -325,24 +308,12 @@ fn read(path: &str, cwd: &Path, limits: &Limits) -> Result<Vec<Entry>, Vec<Diagn
         let files = match document::strings(node, "files") {
             None => None,
             Some(patterns) => {
-                let mut set = globset::GlobSetBuilder::new();
-                for p in &patterns {
-                    match crate::project::glob(&p.value) {
-                        Ok(glob) => {
-                            set.add(glob);
-                        }
-                        Err(error) => problems.push(
-                            Diagnostic::at(
-                                Code::InvalidValue,
-                                &source,
-                                p.span,
-                                format!("`{}` is not a valid glob: {}", p.value, error.kind()),
-                            )
-                            .with_label("invalid glob"),
-                        ),
-                    }
-                }
-                set.build().ok().map(|set| Files {
+                let set = project::glob_set(
+                    &source,
+                    patterns.iter().map(|p| (p.value.as_str(), p.span)),
+                    &mut problems,
+                );
+                set.map(|set| Files {
                     patterns: patterns.into_iter().map(|p| p.value).collect(),
                     set,
                     base: base.clone(),

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod explain;
 pub mod lint;
 pub mod matrix;
+pub mod problems;
 pub mod table;
 pub mod taxonomy;
 

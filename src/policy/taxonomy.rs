@@ -4,8 +4,9 @@
 //! are checked, classes inherited, and the tree order (parent before children, siblings
 //! in declaration order) fixed once for every report and matrix.
 
-use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label};
 use crate::document::taxonomy::TypeDecl;
+use crate::policy::problems;
 use crate::source::{SourceFile, Span};
 use crate::suggest;
 use std::collections::HashMap;
@@ -114,20 +115,11 @@ impl Taxonomy {
             let (source, ty) = decl;
             if let Some(&i) = first_seen.get(ty.id.as_str()) {
                 let (first_source, first) = unique[i];
-                out.push(
-                    Diagnostic::at(
-                        Code::InvalidValue,
-                        source,
-                        ty.id.span,
-                        format!("data type `{}` is declared twice", ty.id.value),
-                    )
-                    .with_label("declared again here")
-                    .with_related(Label::new(
-                        first_source,
-                        first.id.span,
-                        "first declared here",
-                    )),
-                );
+                out.push(problems::type_declared_twice(
+                    source,
+                    &ty.id,
+                    Label::new(first_source, first.id.span, "first declared here"),
+                ));
                 continue;
             }
             first_seen.insert(ty.id.as_str(), unique.len());
@@ -141,19 +133,13 @@ impl Taxonomy {
             let (source, ty) = unique[i];
             let id = &ty.id.value;
             let parent = match id.rsplit_once('.') {
-                Some((parent_id, _)) => {
-                    match taxonomy.index.get(parent_id) {
-                        Some(&p) => Some(p),
-                        None => {
-                            out.push(
-                            Diagnostic::at(Code::UnknownId, source, ty.id.span, format!("the parent `{parent_id}` of data type `{id}` is not declared"))
-                                .with_label("parent missing")
-                                .with_help(format!("declare `{parent_id}` as well")),
-                        );
-                            continue;
-                        }
+                Some((parent_id, _)) => match taxonomy.index.get(parent_id) {
+                    Some(&p) => Some(p),
+                    None => {
+                        out.push(problems::unknown_parent(source, &ty.id, parent_id));
+                        continue;
                     }
-                }
+                },
                 None => None,
             };
             let class = match (&ty.class, parent) {
@@ -163,19 +149,8 @@ impl Taxonomy {
                 },
                 (None, Some(p)) => taxonomy.types[p].class,
                 (None, None) => {
-                    out.push(
-                        Diagnostic::at(
-                            Code::InvalidValue,
-                            source,
-                            ty.id.span,
-                            format!("root data type `{id}` needs a `class`"),
-                        )
-                        .with_label("no class to inherit")
-                        .with_help(format!(
-                            "add `class:` (one of: {})",
-                            DataClass::names().collect::<Vec<_>>().join(", ")
-                        )),
-                    );
+                    let classes: Vec<&str> = DataClass::names().collect();
+                    out.push(problems::root_without_class(source, &ty.id, &classes));
                     continue;
                 }
             };

@@ -12,7 +12,8 @@ pub use policies::{Missed, Policies};
 
 use crate::check::{self, Context, FileOutcome, Suppression, date::Date};
 use crate::config::FileFilter;
-use crate::diagnostic::{self, Code, Diagnostic};
+use crate::diagnostic::{self, Diagnostic};
+use crate::document;
 use crate::document::Kind;
 use crate::load::schema_check::Format;
 use crate::load::{self, Limits};
@@ -260,10 +261,10 @@ fn check_one(
     };
     let Some(kind) = Kind::detect(&root) else {
         if input.explicit {
-            partial.outcome.diagnostics.push(
-                Diagnostic::new(Code::UnknownDocument, input.display.clone(), format!("`{}` is not a consentlint document", input.display))
-                    .with_help("a document starts with `kind: TelemetryManifest`, `kind: Policy` or `kind: Taxonomy`, or is a JSON Schema with `$schema`"),
-            );
+            partial
+                .outcome
+                .diagnostics
+                .push(document::not_a_document(&input.display));
             partial.checked = true;
         }
         return partial;

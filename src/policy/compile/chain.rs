@@ -2,10 +2,11 @@
 //! references reported where they are written.
 
 use crate::builtin;
-use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label};
 use crate::document::policy::PolicyDoc;
 use crate::load::schema_check::Format;
 use crate::load::{self, Limits};
+use crate::policy::problems;
 use crate::project;
 use crate::reference::{Reference, no_builtin, refused};
 use crate::source::SourceFile;
@@ -40,19 +41,7 @@ pub(super) fn collect_layers(
         return;
     }
     if stack.iter().any(|s| s == reference) {
-        let mut d = Diagnostic::new(
-            Code::RefCycle,
-            reference,
-            format!(
-                "`extends` loops back to `{reference}`: {} → {reference}",
-                stack.join(" → ")
-            ),
-        );
-        if let Some(via) = via {
-            d.file = via.source.name.clone();
-            d.primary = Some(via);
-        }
-        out.push(d);
+        out.push(problems::extends_cycle(reference, stack, via));
         return;
     }
     let source = match preloaded.map_or_else(|| read(reference, limits), Ok) {

@@ -17,10 +17,11 @@ use super::table::{
     ConsentLevel, Defaults, LimitSet, Parts, Policy, Provenance, Rule, Unclassified,
 };
 use super::taxonomy::{Identification, Origin};
-use crate::diagnostic::{Code, Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::document::Sp;
 use crate::document::policy::{self as doc};
 use crate::load::Limits;
+use crate::policy::problems;
 use crate::source::SourceFile;
 use crate::suggest;
 use chain::Layer;
@@ -172,26 +173,13 @@ fn levels(
     out: &mut Vec<Diagnostic>,
 ) -> Option<Vec<ConsentLevel>> {
     let Some((level_layer, level_decls)) = merged.levels else {
-        out.push(
-            Diagnostic::at(
-                Code::InvalidValue,
-                &top.source,
-                top.doc.id.span,
-                format!("policy `{}` declares no `consent_levels`", top.doc.id.value),
-            )
-            .with_help("declare the levels, lowest first, or extend a policy that does"),
-        );
+        out.push(problems::no_levels(&top.source, &top.doc.id));
         return None;
     };
     let mut levels: Vec<ConsentLevel> = Vec::new();
     for l in level_decls {
         if levels.iter().any(|x| x.id == l.id.value) {
-            out.push(Diagnostic::at(
-                Code::InvalidValue,
-                &level_layer.source,
-                l.id.span,
-                format!("consent level `{}` is declared twice", l.id.value),
-            ));
+            out.push(problems::level_declared_twice(&level_layer.source, &l.id));
             continue;
         }
         levels.push(ConsentLevel {
@@ -206,12 +194,7 @@ fn levels(
         });
     }
     if levels.is_empty() {
-        out.push(Diagnostic::at(
-            Code::InvalidValue,
-            &level_layer.source,
-            top.doc.id.span,
-            "a policy needs at least one consent level",
-        ));
+        out.push(problems::empty_levels(&level_layer.source, top.doc.id.span));
         return None;
     }
     Some(levels)
@@ -266,20 +249,7 @@ fn rules(layers: &[Layer], resolver: &Resolver<'_>, out: &mut Vec<Diagnostic>) -
         for decl in &layer.doc.rules {
             let here = Label::new(&layer.source, decl.id.span, "defined again here");
             if let Some(first) = seen.get(&decl.id.value) {
-                out.push(
-                    Diagnostic::at(
-                        Code::DuplicateRule,
-                        &layer.source,
-                        decl.id.span,
-                        format!("rule id `{}` is used twice", decl.id.value),
-                    )
-                    .with_label("defined again here")
-                    .with_related(Label {
-                        message: "first defined here".to_owned(),
-                        ..first.clone()
-                    })
-                    .with_help("give every rule a unique id"),
-                );
+                out.push(problems::duplicate_rule(&layer.source, &decl.id, first));
                 continue;
             }
             seen.insert(decl.id.value.clone(), here);
@@ -292,15 +262,7 @@ fn rules(layers: &[Layer], resolver: &Resolver<'_>, out: &mut Vec<Diagnostic>) -
         for id in &layer.doc.loosens {
             if !seen.contains_key(&id.value) {
                 let hint = suggest::hint(&id.value, seen.keys().map(String::as_str));
-                out.push(
-                    Diagnostic::at(
-                        Code::UnknownId,
-                        &layer.source,
-                        id.span,
-                        format!("`loosens` names rule `{}`, which does not exist", id.value),
-                    )
-                    .with_help(hint),
-                );
+                out.push(problems::unknown_loosened(&layer.source, id, hint));
             }
         }
     }

@@ -4,9 +4,10 @@
 
 use super::chain::Layer;
 use super::origin;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Sp;
 use crate::document::policy::{self as doc, GleanMappingDecl, RuleDecl};
+use crate::policy::problems;
 use crate::policy::table::{ConsentLevel, Effect, GleanMapping, Mappings, Rule, Selector};
 use crate::policy::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId};
 use crate::source::SourceFile;
@@ -29,16 +30,7 @@ impl Resolver<'_> {
         hint: String,
         out: &mut Vec<Diagnostic>,
     ) {
-        out.push(
-            Diagnostic::at(
-                Code::UnknownId,
-                source,
-                value.span,
-                format!("unknown {what} `{}`", value.value),
-            )
-            .with_label(format!("not a {what} of this policy"))
-            .with_help(hint),
-        );
+        out.push(problems::unknown(source, value, what, hint));
     }
 
     pub(super) fn level(

@@ -4,12 +4,13 @@
 
 use super::chain::{self, Layer};
 use crate::builtin;
-use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label};
 use crate::document::Sp;
 use crate::document::fideslang;
 use crate::document::taxonomy::{TaxonomyDoc, TypeDecl};
 use crate::load::schema_check::Format;
 use crate::load::{self, Limits};
+use crate::policy::problems;
 use crate::policy::taxonomy::Taxonomy;
 use crate::reference::{Reference, no_builtin, refused};
 use crate::source::SourceFile;
@@ -108,13 +109,7 @@ fn load_fideslang(
                     .collect(),
             );
         }
-        Ok((source, root)) => Diagnostic::at(
-            Code::InvalidValue,
-            &source,
-            root.span,
-            format!("`{path}` is not a fideslang data-categories file"),
-        )
-        .with_help("a fideslang taxonomy has a top-level `data_category:` list (fideslang's data_files/data_categories.yml)"),
+        Ok((source, root)) => problems::not_fideslang(&source, root.span, path),
         Err(problem) => problem,
     };
     out.push(match via {

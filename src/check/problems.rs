@@ -1,0 +1,135 @@
+//! The problems a manifest or a metrics file can have before any field is decided, one
+//! constructor per case. (A field's verdicts are built in `field.rs`, the limits' in
+//! `limits.rs`, suppressions' in `suppress.rs`.)
+
+use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::document::Sp;
+use crate::policy::Policy;
+use crate::policy::table::GleanMapping;
+use crate::source::{SourceFile, Span};
+use crate::suggest;
+use std::sync::Arc;
+
+/// `duplicate-event`: two events of one manifest share a name.
+pub fn duplicate_event(source: &Arc<SourceFile>, name: &Sp<String>, first: Span) -> Diagnostic {
+    Diagnostic::at(
+        Code::DuplicateEvent,
+        source,
+        name.span,
+        format!("event `{}` is declared twice", name.value),
+    )
+    .with_label("declared again here")
+    .with_related(Label::new(source, first, "first declared here"))
+    .with_help("rename one of the events")
+}
+
+/// `duplicate-field`: a field declared twice in one event (`again`, after `first`).
+pub fn duplicate_field(field: &str, event: &str, again: Label, first: Label) -> Diagnostic {
+    Diagnostic::at(
+        Code::DuplicateField,
+        &again.source,
+        again.span,
+        format!("field `{field}` is declared twice in event `{event}`"),
+    )
+    .with_label("declared again here")
+    .with_related(Label {
+        message: "first declared here".to_owned(),
+        ..first
+    })
+}
+
+/// `unknown-consent-level`: an event's `consent:` names a level the policy does not declare.
+pub fn unknown_level(
+    source: &Arc<SourceFile>,
+    consent: &Sp<String>,
+    policy: &Policy,
+) -> Diagnostic {
+    let names: Vec<&str> = policy.levels.iter().map(|l| l.id.as_str()).collect();
+    let hint = suggest::hint(&consent.value, names.iter().copied());
+    Diagnostic::at(
+        Code::UnknownConsentLevel,
+        source,
+        consent.span,
+        format!(
+            "consent level `{}` is not declared by policy `{}`",
+            consent.value, policy.id
+        ),
+    )
+    .with_label("unknown level")
+    .with_help(if hint.is_empty() {
+        format!("levels, lowest first: {}", names.join(", "))
+    } else {
+        hint
+    })
+}
+
+/// `unknown-consent-level`: a Glean metric's `data_sensitivity` value the policy's Glean
+/// mapping does not map to a level.
+pub fn unmapped_sensitivity(
+    source: &Arc<SourceFile>,
+    sensitivity: &Sp<String>,
+    mapping: &GleanMapping,
+    policy: &Policy,
+) -> Diagnostic {
+    let mapped: Vec<String> = mapping
+        .data_sensitivity
+        .iter()
+        .map(|(k, _)| format!("`{k}`"))
+        .collect();
+    Diagnostic::at(
+        Code::UnknownConsentLevel,
+        source,
+        sensitivity.span,
+        format!(
+            "data_sensitivity `{}` has no consent level in policy `{}`",
+            sensitivity.value, policy.id
+        ),
+    )
+    .with_label("not mapped")
+    .with_related(mapping.origin.label("the policy's Glean mapping"))
+    .with_help(format!(
+        "mapped values: {}; add `{}` to `sources.glean.data_sensitivity`",
+        mapped.join(", "),
+        sensitivity.value
+    ))
+}
+
+/// `unknown-purpose`: an event's purpose the policy does not declare (nor a parent of).
+pub fn unknown_purpose(
+    source: &Arc<SourceFile>,
+    purpose: &Sp<String>,
+    declared: &[String],
+    policy: &Policy,
+) -> Diagnostic {
+    let hint = suggest::hint(&purpose.value, declared.iter().map(String::as_str));
+    Diagnostic::at(
+        Code::UnknownPurpose,
+        source,
+        purpose.span,
+        format!(
+            "purpose `{}` is not declared by policy `{}`",
+            purpose.value, policy.id
+        ),
+    )
+    .with_label("unknown purpose")
+    .with_help(if hint.is_empty() {
+        format!("purposes: {}", declared.join(", "))
+    } else {
+        hint
+    })
+}
+
+/// `policy-unavailable`: a Glean metrics file checked against a policy without a Glean
+/// mapping.
+pub fn no_glean_mapping(source: &Arc<SourceFile>, policy: &Policy) -> Diagnostic {
+    Diagnostic::new(
+        Code::PolicyUnavailable,
+        source.name.clone(),
+        format!(
+            "`{}` is a Glean metrics file, but policy `{}` declares no `sources: glean:` mapping",
+            source.name, policy.id
+        ),
+    )
+    .with_related(policy.origin.label(format!("policy `{}`", policy.id)))
+    .with_help("check it with `--policy builtin:glean`, or declare `sources: glean:` in the policy (docs/FORMATS.md, \"Sources\")")
+}
