@@ -8,11 +8,11 @@
 
 use super::Options;
 use super::pii;
+use crate::check;
 use crate::check::event_schema;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::manifest::{EventDecl, ManifestDoc};
 use crate::document::{Kind, Sp};
-use crate::load;
 use crate::policy::{DataClass, Identification, LevelIdx, Policy};
 use crate::project::Project;
 use crate::run::policies::{self, Missed, Policies};
@@ -267,16 +267,7 @@ impl EventSpec {
             );
         }
         if let Some(schema) = &event.schema {
-            let loaded = project
-                .resolve(&manifest.name, &schema.value)
-                .map_err(|reason| {
-                    crate::reference::refused(manifest, schema.span, "schema", &reason)
-                })
-                .and_then(|r| load::read_source(&r.path, &r.display, &options.limits))
-                .and_then(|source| {
-                    load::parse(&source, &options.limits).map(|root| (source, root))
-                });
-            match loaded {
+            match check::load_event_schema(manifest, schema, project, &options.limits) {
                 Ok((source, root)) => {
                     let json = root.to_json();
                     let walked =

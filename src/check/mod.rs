@@ -193,7 +193,7 @@ fn check_event(
         })
         .collect();
     if let Some(schema) = &event.schema {
-        match load_event_schema(source, schema, cx) {
+        match load_event_schema(source, schema, cx.project, cx.limits) {
             Ok((schema_source, root)) => {
                 // Only a real event schema is then skipped as a file of its own; anything
                 // else a `schema:` points at is still checked as what it is.
@@ -408,23 +408,24 @@ fn check_purposes(
     }
 }
 
-/// Read and parse the event schema an event's `schema:` names, confined to the project.
+/// Read and parse the event schema an event's `schema:` names, confined to the project
+/// (`check`, `report` and `audit` all read it this way).
 pub fn load_event_schema(
     source: &Arc<SourceFile>,
     schema: &Sp<String>,
-    cx: &Context<'_>,
+    project: &Project,
+    limits: &Limits,
 ) -> Result<(Arc<SourceFile>, Node), Diagnostic> {
-    let resolved = cx
-        .project
+    let resolved = project
         .resolve(&source.name, &schema.value)
         .map_err(|reason| crate::reference::refused(source, schema.span, "schema", &reason))?;
     let schema_source =
-        load::read_source(&resolved.path, &resolved.display, cx.limits).map_err(|mut d| {
+        load::read_source(&resolved.path, &resolved.display, limits).map_err(|mut d| {
             d.related
                 .push(Label::new(source, schema.span, "referenced here"));
             d
         })?;
-    let root = load::parse(&schema_source, cx.limits)?;
+    let root = load::parse(&schema_source, limits)?;
     Ok((schema_source, root))
 }
 

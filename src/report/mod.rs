@@ -161,13 +161,6 @@ fn collect(
         .map_or_else(|| source.name.clone(), |a| a.value.clone());
     c.manifests.push(source.name.clone());
     c.apps.insert(app.clone());
-    let cx = check::Context {
-        project,
-        limits: &options.limits,
-        today: check::date::Date::today(),
-        classify: None,
-        overlays: None,
-    };
     for event in &doc.events {
         c.events += 1;
         let Some(level) = event.consent.as_ref().and_then(|l| policy.level(&l.value)) else {
@@ -184,7 +177,7 @@ fn collect(
             })
             .collect();
         if let Some(schema) = &event.schema {
-            match check::load_event_schema(source, schema, &cx) {
+            match check::load_event_schema(source, schema, project, &options.limits) {
                 Ok((schema_source, root)) => {
                     let walked = event_schema::walk(
                         Arc::new(root),
