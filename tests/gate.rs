@@ -534,3 +534,61 @@ fn readme_config_example_is_a_valid_config() {
     assert!(config.files.accepts(Path::new("generated/a.yaml")));
     assert!(!config.files.accepts(Path::new("generated/x/a.json")));
 }
+
+/// A gate that read nothing does not pass: a folder of another tool's documents (here Fides
+/// resources), or one holding only the project config, is `nothing-checked` with exit 2;
+/// `--verbose` says why each file was skipped; `--allow-empty` lets the run pass.
+#[test]
+fn a_run_that_checks_no_document_fails_unless_allowed() {
+    let project = Project::new();
+    project.write(
+        "fides/system.yml",
+        "system:\n  - fides_key: app\n    name: App\n    privacy_declarations: []\n",
+    );
+    project.write(
+        "fides/dataset.yml",
+        "dataset:\n  - fides_key: db\n    collections: []\n",
+    );
+    project.write("fides/notes.yaml", "title: not a document\n");
+    project.write("fides/consentlint.yaml", "kind: Config\n");
+
+    let (code, findings) = project.findings("fides", &["."]);
+    assert_eq!(code, 2);
+    assert_eq!(findings, vec![finding(".", 0, "nothing-checked", "error")]);
+
+    let run = project.run("fides", &["check", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains(
+            "nothing was checked in `.`: none of the 3 files found is a consentlint document"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with(
+        "0 files checked (0 events, 0 fields): 1 error, 0 warnings, 0 infos; 3 files skipped (not consentlint documents)\n"
+    ), "{}", run.stdout);
+    assert_eq!(run.stderr, "");
+
+    let run = project.run("fides", &["check", ".", "--verbose", "--allow-empty"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr,
+        "consentlint: skipped `dataset.yml`: a Fides dataset: consentlint reads it as a classification overlay (`--overlay`)\n\
+         consentlint: skipped `notes.yaml`: no `kind:`, no JSON Schema `$schema`, not a Glean metrics file\n\
+         consentlint: skipped `system.yml`: a Fides `system` resource, which consentlint does not read\n"
+    );
+
+    // A path with nothing in it at all.
+    std::fs::create_dir_all(project.path("empty")).unwrap();
+    let run = project.run("empty", &["check", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .contains("nothing was checked in `.`: no file to check was found"),
+        "{}",
+        run.stdout
+    );
+    // The demo, checked from the same project, still is.
+    assert_eq!(project.findings("app", &["."]).0, 1);
+}

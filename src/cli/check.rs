@@ -95,6 +95,12 @@ pub struct CheckArgs {
     /// format).
     #[arg(long)]
     statistics: bool,
+    /// Let a run that checks no document pass (by default it is `nothing-checked`, exit 2).
+    #[arg(long)]
+    allow_empty: bool,
+    /// Also list, on standard error, every file skipped as not a consentlint document, and why.
+    #[arg(long, short = 'v')]
+    verbose: bool,
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -171,6 +177,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
     }
     let mut report = with_progress(options, args.quiet, !matches!(args.format, Format::Human));
+    if args.verbose {
+        for (file, reason) in &report.skipped_files {
+            eprintln!("consentlint: skipped `{file}`: {reason}");
+        }
+    }
+    // A gate that read nothing is not clean; when a path could not be read, that problem
+    // already says why.
+    if report.documents == 0 && !args.allow_empty && !report.diagnostics.iter().any(Diagnostic::is_input_error) {
+        report.diagnostics.push(run::nothing_checked(&report, &args.paths));
+    }
     let mut sink = Sink::new(config).with_filter(filter);
     sink.extend(std::mem::take(&mut report.diagnostics));
     sink.extend(problems);

@@ -428,6 +428,17 @@ codes! {
     ///
     /// (Files found by walking a directory are skipped silently and counted instead.)
     UnknownDocument = "unknown-document", Input, Error;
+    /// `check` read no consentlint document: every file it found was skipped (not a
+    /// manifest, event schema, Glean metrics file, policy or taxonomy), or none was found.
+    ///
+    /// A gate that read nothing must not pass: a folder of documents in another format, a
+    /// wrong path or an `include:` that matches nothing would otherwise look clean to CI.
+    /// The project config and baselines do not count as documents.
+    ///
+    /// Fix: point `check` at the manifests, event schemas or `metrics.yaml` files to check
+    /// (`--verbose` lists each skipped file and why), or pass `--allow-empty` where a run
+    /// with nothing to check is expected.
+    NothingChecked = "nothing-checked", Input, Error;
     /// The policy a manifest needs could not be loaded, so its events were not checked.
     ///
     /// The policy's own diagnostics say why.

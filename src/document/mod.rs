@@ -100,6 +100,46 @@ impl Kind {
     }
 }
 
+/// Why [`Kind::detect`] found no document in `root`, for `check --verbose`.
+pub fn unrecognised(root: &Node) -> String {
+    const FIDES: &[&str] = &[
+        "system",
+        "dataset",
+        "policy",
+        "organization",
+        "registry",
+        "evaluation",
+        "data_category",
+        "data_use",
+        "data_subject",
+        "data_qualifier",
+    ];
+    if root.as_map().is_none() {
+        return format!("the document is {}, not a mapping", root.kind_name());
+    }
+    if let Some(kind) = root.get("kind") {
+        return match kind.as_str() {
+            Some(kind) => format!("`kind: {kind}` is not a consentlint document kind"),
+            None => "`kind:` is not a string".to_owned(),
+        };
+    }
+    if let Some(key) = FIDES
+        .iter()
+        .find(|k| root.get(k).and_then(Node::as_seq).is_some())
+    {
+        return if *key == "dataset" {
+            "a Fides dataset: consentlint reads it as a classification overlay (`--overlay`)"
+                .to_owned()
+        } else {
+            format!("a Fides `{key}` resource, which consentlint does not read")
+        };
+    }
+    if let Some(schema) = root.get("$schema").and_then(Node::as_str) {
+        return format!("`$schema: {schema}` names no JSON Schema draft and no Glean schema");
+    }
+    "no `kind:`, no JSON Schema `$schema`, not a Glean metrics file".to_owned()
+}
+
 /// `unknown-document`, for a file named on the command line: consentlint reads no document
 /// of this kind.
 pub fn not_a_document(display: &str) -> Diagnostic {

@@ -12,7 +12,7 @@ pub use policies::{Missed, Policies};
 
 use crate::check::{self, Context, FileOutcome, Suppression, date::Date};
 use crate::config::FileFilter;
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic};
 use crate::document;
 use crate::document::Kind;
 use crate::load::schema_check::Format;
@@ -70,7 +70,11 @@ impl Progress {
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
+    /// Of `files`, those that are documents to check: not the project config or a baseline.
+    pub documents: usize,
     pub skipped: usize,
+    /// Every walked file that is no consentlint document, and why, in path order.
+    pub skipped_files: Vec<(String, String)>,
     pub events: usize,
     pub fields: usize,
     /// Every file checked, in output order.
@@ -89,6 +93,10 @@ struct Partial {
     file: String,
     outcome: FileOutcome,
     checked: bool,
+    /// A project config or a baseline: checked, but not a document under check.
+    setting: bool,
+    /// Why a walked file was skipped (not a document).
+    skipped: Option<String>,
     /// A walked schema whose checking waits until every manifest is done.
     deferred_schema: bool,
 }
@@ -172,9 +180,13 @@ pub fn run(options: &Options) -> Report {
         traces.push(std::mem::take(&mut partial.outcome.trace));
         if partial.checked || partial.deferred_schema {
             report.files += 1;
+            report.documents += usize::from(!partial.setting);
             report.checked.push(partial.file);
         } else {
             report.skipped += 1;
+            if let Some(reason) = partial.skipped {
+                report.skipped_files.push((partial.file, reason));
+            }
         }
         report.events += partial.outcome.events;
         report.fields += partial.outcome.fields;
@@ -189,6 +201,7 @@ pub fn run(options: &Options) -> Report {
         report.diagnostics.extend(overlays.unmatched(&traces));
     }
     report.checked.sort();
+    report.skipped_files.sort();
     report
         .suppressions
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -197,6 +210,30 @@ pub fn run(options: &Options) -> Report {
     });
     diagnostic::sort(&mut report.diagnostics);
     report
+}
+
+/// `nothing-checked`: the run read no document (`report.documents == 0`) in `paths`.
+pub fn nothing_checked(report: &Report, paths: &[PathBuf]) -> Diagnostic {
+    let first = paths.first().map_or_else(|| ".".to_owned(), |p| p.display().to_string());
+    let paths: Vec<String> = paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    let found = match report.skipped {
+        0 => "no file to check was found".to_owned(),
+        1 => "the one file found is not a consentlint document".to_owned(),
+        n => format!("none of the {n} files found is a consentlint document"),
+    };
+    Diagnostic::new(
+        Code::NothingChecked,
+        first,
+        format!("nothing was checked in {}: {found}", paths.join(", ")),
+    )
+    .with_help(if report.skipped > 0 {
+        "`--verbose` lists each skipped file and why; point `check` at manifests, event schemas or metrics.yaml files, or pass `--allow-empty` if a run with nothing to check is expected"
+    } else {
+        "check the path and the config's `include:`/`exclude:`, or pass `--allow-empty` if a run with nothing to check is expected"
+    })
 }
 
 /// Whether a file's text names `TelemetryManifest` — read only if it is a regular file
@@ -266,10 +303,13 @@ fn check_one(
                 .diagnostics
                 .push(document::not_a_document(&input.display));
             partial.checked = true;
+        } else {
+            partial.skipped = Some(document::unrecognised(&root));
         }
         return partial;
     };
     partial.checked = true;
+    partial.setting = matches!(kind, Kind::Config | Kind::Baseline);
     let mut out = Vec::new();
     if kind != Kind::Manifest {
         // A manifest's keys are checked with the rest of it, in `policies::manifest`.
