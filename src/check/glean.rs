@@ -12,29 +12,153 @@ use super::names::{self, ValueKind};
 use super::{EventSite, FileOutcome, check_fields};
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::document::Sp;
-use crate::document::glean::Metric;
+use crate::document::glean::{BUILTIN_PINGS, Metric, file_tags, is_builtin_ping};
+use crate::load::Node;
+use crate::load::schema_check::Format;
 use crate::policy::table::GleanMapping;
 use crate::policy::{Policy, Verdict};
 use crate::source::SourceFile;
 use std::sync::Arc;
 
+/// A Glean file (`metrics.yaml`, `pings.yaml`, `tags.yaml`) validated against Glean's own
+/// schema for its `$schema`, as glean_parser validates it: every error at its place.
+pub fn structure(source: &Arc<SourceFile>, root: &Node) -> Vec<Diagnostic> {
+    let Some(schema) = crate::document::string(root, "$schema") else {
+        return Vec::new();
+    };
+    let Some(format) = Format::glean(&schema.value) else {
+        return vec![super::problems::unknown_glean_schema(source, &schema)];
+    };
+    let mut found = crate::load::schema_check::validate(root, source, format);
+    // A metric without `type:` meets every type's `if type is X then require Y` (an `if`
+    // on an absent key holds): report its own required keys, not a dozen types' extras.
+    let untyped: Vec<_> = found
+        .iter()
+        .filter(|d| d.message == "missing required key `type`")
+        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
+        .collect();
+    found.retain(|d| {
+        let at_untyped = d
+            .primary
+            .as_ref()
+            .is_some_and(|l| untyped.contains(&l.span));
+        !at_untyped
+            || !d.message.starts_with("missing required key")
+            || METRIC_KEYS
+                .iter()
+                .any(|k| d.message == format!("missing required key `{k}`"))
+    });
+    found
+}
+
+/// The keys every Glean metric requires (the metrics schema's `definitions/metric/required`).
+const METRIC_KEYS: &[&str] = &[
+    "type",
+    "description",
+    "bugs",
+    "notification_emails",
+    "data_reviews",
+    "expires",
+];
+
+/// The pings and tags the `pings.yaml` and `tags.yaml` files named on the command line
+/// define (as glean_parser is given them; walked ones are validated only). A metric's
+/// `send_in_pings` is resolved only when the run names a pings file, and its tags only
+/// when it names a tags file: a metrics.yaml checked on its own is not wrong for using its
+/// project's custom pings.
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub pings: Option<Defined>,
+    pub tags: Option<Defined>,
+}
+
+/// Names defined by one kind of file, and the files (display paths) that define them.
+#[derive(Debug, Default)]
+pub struct Defined {
+    pub names: std::collections::BTreeSet<String>,
+    pub files: Vec<String>,
+}
+
+impl Defined {
+    pub fn add(&mut self, file: &str, names: impl IntoIterator<Item = String>) {
+        self.names.extend(names);
+        self.files.push(file.to_owned());
+        self.files.sort();
+    }
+}
+
+/// Every ping and tag the metrics name, resolved against the run's registry (unless the
+/// metric opts out with glean_parser's `no_lint` name for the check).
+fn resolve(
+    source: &Arc<SourceFile>,
+    metric: &Metric,
+    registry: &Registry,
+    out: &mut Vec<Diagnostic>,
+) {
+    let opted_out = |lint: &str| metric.no_lint.iter().any(|l| l == lint);
+    if let Some(pings) = &registry.pings
+        && !opted_out("UNKNOWN_PING_REFERENCED")
+    {
+        for ping in &metric.send_in_pings {
+            if !is_builtin_ping(&ping.value) && !pings.names.contains(&ping.value) {
+                let known = pings.names.iter().map(String::as_str);
+                out.push(super::problems::unknown_ping(
+                    source,
+                    ping,
+                    &pings.files,
+                    known.chain(BUILTIN_PINGS.iter().copied()),
+                ));
+            }
+        }
+    }
+    if let Some(tags) = &registry.tags
+        && !opted_out("INVALID_TAGS")
+    {
+        unknown_tags(source, &metric.tags, tags, out);
+    }
+}
+
+fn unknown_tags(
+    source: &Arc<SourceFile>,
+    used: &[Sp<String>],
+    tags: &Defined,
+    out: &mut Vec<Diagnostic>,
+) {
+    for tag in used.iter().filter(|t| !tags.names.contains(&t.value)) {
+        let known = tags.names.iter().map(String::as_str);
+        out.push(super::problems::unknown_tag(
+            source,
+            tag,
+            &tags.files,
+            known,
+        ));
+    }
+}
+
 /// Check every metric of a metrics.yaml.
 pub fn check_metrics(
     source: &Arc<SourceFile>,
-    metrics: &[Metric],
+    root: &Node,
     policy: &Policy,
     cx: &super::Context<'_>,
 ) -> FileOutcome {
+    let metrics = crate::document::glean::read(root);
     let mut outcome = FileOutcome::default();
+    if let Some(tags) = cx.glean.and_then(|r| r.tags.as_ref()) {
+        unknown_tags(source, &file_tags(root), tags, &mut outcome.diagnostics);
+    }
     let Some(mapping) = &policy.mappings.glean else {
         outcome
             .diagnostics
             .push(super::problems::no_glean_mapping(source, policy));
         return outcome;
     };
-    for metric in metrics {
+    for metric in &metrics {
         outcome.events += 1;
         let mut out = Vec::new();
+        if let Some(registry) = cx.glean {
+            resolve(source, metric, registry, &mut out);
+        }
         let site = event_site(source, metric, mapping, policy, &mut out);
         let fields = fields(source, metric, mapping);
         let before = out.len();

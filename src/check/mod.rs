@@ -39,6 +39,8 @@ pub struct Context<'a> {
     pub classify: Option<&'a crate::classify::Session>,
     /// The run's classification overlays, if any.
     pub overlays: Option<&'a Overlays>,
+    /// The pings and tags of the run's Glean `pings.yaml` / `tags.yaml` files.
+    pub glean: Option<&'a glean::Registry>,
 }
 
 /// The result of checking one file.

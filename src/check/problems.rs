@@ -1,6 +1,6 @@
 //! The problems a manifest or a metrics file can have before any field is decided, one
 //! constructor per case. (A field's verdicts are built in `field.rs`, the limits' in
-//! `limits.rs`, suppressions' in `suppress.rs`.)
+//! `limits.rs`, what became of a suppression in `suppress.rs`.)
 
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::document::Sp;
@@ -132,4 +132,115 @@ pub fn no_glean_mapping(source: &Arc<SourceFile>, policy: &Policy) -> Diagnostic
     )
     .with_related(policy.origin.label(format!("policy `{}`", policy.id)))
     .with_help("check it with `--policy builtin:glean`, or declare `sources: glean:` in the policy (docs/FORMATS.md, \"Sources\")")
+}
+
+/// `invalid-value`: a Glean file's `$schema` names a version of Glean's format that
+/// glean_parser (and so consentlint) does not know.
+pub fn unknown_glean_schema(source: &Arc<SourceFile>, schema: &Sp<String>) -> Diagnostic {
+    Diagnostic::at(
+        Code::InvalidValue,
+        source,
+        schema.span,
+        format!("`{}` is not a Glean schema version consentlint knows", schema.value),
+    )
+    .with_label("unknown version")
+    .with_help("Glean's schemas: metrics/1-0-0, metrics/2-0-0, pings/1-0-0, pings/2-0-0, tags/1-0-0 (moz://mozilla.org/schemas/glean/…)")
+}
+
+/// `unknown-id`: a Glean metric's `send_in_pings` names a ping that neither Glean nor the
+/// run's `pings.yaml` files define (glean_parser's UNKNOWN_PING_REFERENCED).
+pub fn unknown_ping<'a>(
+    source: &Arc<SourceFile>,
+    ping: &Sp<String>,
+    files: &[String],
+    known: impl Iterator<Item = &'a str>,
+) -> Diagnostic {
+    let hint = suggest::hint(&ping.value, known);
+    Diagnostic::at(
+        Code::UnknownId,
+        source,
+        ping.span,
+        format!(
+            "ping `{}` in `send_in_pings` is defined neither by Glean nor in {}",
+            ping.value,
+            quoted(files)
+        ),
+    )
+    .with_label("unknown ping")
+    .with_help(if hint.is_empty() {
+        "define the ping in pings.yaml, or send the metric in a ping that exists".to_owned()
+    } else {
+        hint
+    })
+}
+
+/// `unknown-id`: a Glean metric (or the file's `$tags`) names a tag the run's `tags.yaml`
+/// files do not define (glean_parser's INVALID_TAGS).
+pub fn unknown_tag<'a>(
+    source: &Arc<SourceFile>,
+    tag: &Sp<String>,
+    files: &[String],
+    known: impl Iterator<Item = &'a str>,
+) -> Diagnostic {
+    let hint = suggest::hint(&tag.value, known);
+    Diagnostic::at(
+        Code::UnknownId,
+        source,
+        tag.span,
+        format!("tag `{}` is not defined in {}", tag.value, quoted(files)),
+    )
+    .with_label("unknown tag")
+    .with_help(if hint.is_empty() {
+        "define the tag in tags.yaml".to_owned()
+    } else {
+        hint
+    })
+}
+
+fn quoted(files: &[String]) -> String {
+    files
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `unknown-id`: a suppression names a diagnostic code that does not exist.
+pub fn unknown_code(source: &Arc<SourceFile>, code: &Sp<String>, hint: String) -> Diagnostic {
+    Diagnostic::at(
+        Code::UnknownId,
+        source,
+        code.span,
+        format!("unknown diagnostic code `{}`", code.value),
+    )
+    .with_label("no such code")
+    .with_help(hint)
+}
+
+/// `unknown-id`: a suppression names a rule the policy does not have.
+pub fn unknown_rule(
+    source: &Arc<SourceFile>,
+    rule: &Sp<String>,
+    policy: &Policy,
+    hint: String,
+) -> Diagnostic {
+    Diagnostic::at(
+        Code::UnknownId,
+        source,
+        rule.span,
+        format!("policy `{}` has no rule `{}`", policy.id, rule.value),
+    )
+    .with_label("no such rule")
+    .with_help(hint)
+}
+
+/// `invalid-value`: a suppression's `expires` is not a date.
+pub fn not_a_date(source: &Arc<SourceFile>, text: &Sp<String>) -> Diagnostic {
+    Diagnostic::at(
+        Code::InvalidValue,
+        source,
+        text.span,
+        format!("`{}` is not a date", text.value),
+    )
+    .with_help("write the date as YYYY-MM-DD")
 }

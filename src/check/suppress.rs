@@ -27,47 +27,21 @@ pub fn apply(
             && Code::from_name(&code.value).is_none()
         {
             let hint = suggest::hint(&code.value, Code::ALL.iter().map(|c| c.as_str()));
-            extra.push(
-                Diagnostic::at(
-                    Code::UnknownId,
-                    source,
-                    code.span,
-                    format!("unknown diagnostic code `{}`", code.value),
-                )
-                .with_label("no such code")
-                .with_help(hint),
-            );
+            extra.push(super::problems::unknown_code(source, code, hint));
             continue;
         }
         if let Some(rule) = &s.rule
             && !policy.rules.iter().any(|r| r.id == rule.value)
         {
             let hint = suggest::hint(&rule.value, policy.rules.iter().map(|r| r.id.as_str()));
-            extra.push(
-                Diagnostic::at(
-                    Code::UnknownId,
-                    source,
-                    rule.span,
-                    format!("policy `{}` has no rule `{}`", policy.id, rule.value),
-                )
-                .with_label("no such rule")
-                .with_help(hint),
-            );
+            extra.push(super::problems::unknown_rule(source, rule, policy, hint));
             continue;
         }
         let expires = match &s.expires {
             Some(text) => match Date::parse(&text.value) {
                 Some(date) => Some((date, text)),
                 None => {
-                    extra.push(
-                        Diagnostic::at(
-                            Code::InvalidValue,
-                            source,
-                            text.span,
-                            format!("`{}` is not a date", text.value),
-                        )
-                        .with_help("write the date as YYYY-MM-DD"),
-                    );
+                    extra.push(super::problems::not_a_date(source, text));
                     continue;
                 }
             },

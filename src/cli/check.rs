@@ -184,8 +184,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
     // A gate that read nothing is not clean; when a path could not be read, that problem
     // already says why.
-    if report.documents == 0 && !args.allow_empty && !report.diagnostics.iter().any(Diagnostic::is_input_error) {
-        report.diagnostics.push(run::nothing_checked(&report, &args.paths));
+    if report.documents == 0
+        && !args.allow_empty
+        && !report.diagnostics.iter().any(Diagnostic::is_input_error)
+    {
+        report
+            .diagnostics
+            .push(run::nothing_checked(&report, &args.paths));
     }
     let mut sink = Sink::new(config).with_filter(filter);
     sink.extend(std::mem::take(&mut report.diagnostics));

@@ -361,9 +361,12 @@ codes! {
     ///
     /// Fix: follow the format in `docs/FORMATS.md` and `schemas/`.
     InvalidValue = "invalid-value", Input, Error;
-    /// A policy names a data type, class, consent level, purpose or rule that does not exist.
+    /// A policy names a data type, class, consent level, purpose or rule that does not exist
+    /// (or a suppression a code or rule; or a Glean metric a ping or tag that neither Glean
+    /// nor the `pings.yaml` / `tags.yaml` named on the command line define).
     ///
-    /// Example: `min_consent: optinal`, or `types: [device.serial]`.
+    /// Example: `min_consent: optinal`, or `types: [device.serial]`, or
+    /// `send_in_pings: [custom-pong]` when `pings.yaml` defines `custom-ping`.
     ///
     /// Fix: use the suggested id.
     UnknownId = "unknown-id", Input, Error;

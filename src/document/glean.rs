@@ -11,6 +11,10 @@ use crate::load::Node;
 
 /// The `$schema` prefix of a Glean metrics file (any version).
 pub const METRICS_SCHEMA: &str = "moz://mozilla.org/schemas/glean/metrics/";
+/// The `$schema` prefix of a Glean `pings.yaml`.
+pub const PINGS_SCHEMA: &str = "moz://mozilla.org/schemas/glean/pings/";
+/// The `$schema` prefix of a Glean `tags.yaml`.
+pub const TAGS_SCHEMA: &str = "moz://mozilla.org/schemas/glean/tags/";
 
 /// A metric: an event `category.metric` whose fields are its value and its extras.
 #[derive(Clone, Debug)]
@@ -22,6 +26,12 @@ pub struct Metric {
     pub metric_type: Option<Sp<String>>,
     pub data_sensitivity: Vec<Sp<String>>,
     pub extras: Vec<Extra>,
+    /// `send_in_pings` (Glean's default, when absent, is the `default` ping).
+    pub send_in_pings: Vec<Sp<String>>,
+    /// `metadata: tags:`.
+    pub tags: Vec<Sp<String>>,
+    /// The glean_parser lints the metric opts out of: its own `no_lint` and the file's.
+    pub no_lint: Vec<String>,
 }
 
 /// An event extra key.
@@ -34,13 +44,65 @@ pub struct Extra {
 
 /// Whether a root mapping is a Glean metrics file.
 pub fn is_metrics_file(root: &Node) -> bool {
+    schema_starts(root, METRICS_SCHEMA)
+}
+
+/// Whether a root mapping is a Glean `pings.yaml`.
+pub fn is_pings_file(root: &Node) -> bool {
+    schema_starts(root, PINGS_SCHEMA)
+}
+
+/// Whether a root mapping is a Glean `tags.yaml`.
+pub fn is_tags_file(root: &Node) -> bool {
+    schema_starts(root, TAGS_SCHEMA)
+}
+
+fn schema_starts(root: &Node, prefix: &str) -> bool {
     root.get("$schema")
         .and_then(Node::as_str)
-        .is_some_and(|s| s.starts_with(METRICS_SCHEMA))
+        .is_some_and(|s| s.starts_with(prefix))
+}
+
+/// The pings Glean itself defines, which no `pings.yaml` declares (glean_parser's
+/// `RESERVED_PING_NAMES`).
+pub const BUILTIN_PINGS: &[&str] = &[
+    "baseline",
+    "metrics",
+    "events",
+    "deletion-request",
+    "default",
+];
+
+/// Whether Glean itself provides a ping of this name: a built-in ping, `all-pings` (Glean's
+/// own metrics, sent in every ping), or an internal store (`glean_client_info`, …; Glean's
+/// schema reserves every `glean_` name).
+pub fn is_builtin_ping(name: &str) -> bool {
+    BUILTIN_PINGS.contains(&name) || name == "all-pings" || name.starts_with("glean_")
+}
+
+/// What a `pings.yaml` or `tags.yaml` defines: its top-level keys (pings, or tags), with
+/// their spans.
+pub fn defined_names(root: &Node) -> Vec<Sp<String>> {
+    root.as_map()
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| !is_reserved(&e.key))
+        .map(|e| Sp::new(e.key.clone(), e.key_span))
+        .collect()
+}
+
+/// The file-level `$tags` of a metrics file.
+pub fn file_tags(root: &Node) -> Vec<Sp<String>> {
+    document::strings(root, "$tags").unwrap_or_default()
 }
 
 /// Every metric of a metrics file, in file order.
 pub fn read(root: &Node) -> Vec<Metric> {
+    let file_no_lint: Vec<String> = document::strings(root, "no_lint")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.value)
+        .collect();
     let mut metrics = Vec::new();
     for category in root.as_map().unwrap_or_default() {
         if is_reserved(&category.key) {
@@ -65,6 +127,17 @@ pub fn read(root: &Node) -> Vec<Metric> {
                         name: Sp::new(e.key.clone(), e.key_span),
                         extra_type: document::string(&e.value, "type"),
                     })
+                    .collect(),
+                send_in_pings: document::strings(node, "send_in_pings").unwrap_or_default(),
+                tags: node
+                    .get("metadata")
+                    .and_then(|m| document::strings(m, "tags"))
+                    .unwrap_or_default(),
+                no_lint: document::strings(node, "no_lint")
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| s.value)
+                    .chain(file_no_lint.iter().cloned())
                     .collect(),
             });
         }

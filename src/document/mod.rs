@@ -54,6 +54,10 @@ pub enum Kind {
     EventSchema,
     /// A Mozilla Glean `metrics.yaml` (`$schema: moz://mozilla.org/schemas/glean/metrics/…`).
     GleanMetrics,
+    /// A Glean `pings.yaml`: the custom pings metrics are sent in.
+    GleanPings,
+    /// A Glean `tags.yaml`: the tags metrics may carry.
+    GleanTags,
 }
 
 impl Kind {
@@ -68,6 +72,8 @@ impl Kind {
             Kind::Baseline => "a baseline",
             Kind::EventSchema => "an event schema",
             Kind::GleanMetrics => "a Glean metrics file",
+            Kind::GleanPings => "a Glean pings file",
+            Kind::GleanTags => "a Glean tags file",
         }
     }
 
@@ -84,6 +90,12 @@ impl Kind {
         }
         if glean::is_metrics_file(root) {
             return Some(Kind::GleanMetrics);
+        }
+        if glean::is_pings_file(root) {
+            return Some(Kind::GleanPings);
+        }
+        if glean::is_tags_file(root) {
+            return Some(Kind::GleanTags);
         }
         // consentlint's own baseline, which `--write-baseline` may put inside the project.
         if let Some(entries) = root.as_map()

@@ -25,7 +25,16 @@ pub enum Format {
     Baseline,
     Classifier,
     Classification,
+    /// Glean's own formats (`schemas/glean/`, glean_parser's schemas), by `$schema`.
+    GleanMetrics1,
+    GleanMetrics2,
+    GleanPings1,
+    GleanPings2,
+    GleanTags1,
 }
+
+/// How many formats there are (the size of the compiled-schema caches).
+const FORMATS: usize = 12;
 
 impl Format {
     /// Every format, by the name `consentlint schema NAME` knows it by.
@@ -49,20 +58,47 @@ impl Format {
             Format::Baseline => include_str!("../../schemas/baseline.schema.json"),
             Format::Classifier => include_str!("../../schemas/classifier.schema.json"),
             Format::Classification => include_str!("../../schemas/classification.schema.json"),
+            Format::GleanMetrics1 => include_str!("../../schemas/glean/metrics.1-0-0.schema.yaml"),
+            Format::GleanMetrics2 => include_str!("../../schemas/glean/metrics.2-0-0.schema.yaml"),
+            Format::GleanPings1 => include_str!("../../schemas/glean/pings.1-0-0.schema.yaml"),
+            Format::GleanPings2 => include_str!("../../schemas/glean/pings.2-0-0.schema.yaml"),
+            Format::GleanTags1 => include_str!("../../schemas/glean/tags.1-0-0.schema.yaml"),
         }
     }
 
+    /// The Glean format a `$schema` names (`moz://mozilla.org/schemas/glean/metrics/2-0-0`),
+    /// if glean_parser knows it.
+    pub fn glean(schema: &str) -> Option<Format> {
+        let rest = schema.strip_prefix("moz://mozilla.org/schemas/glean/")?;
+        Some(match rest.trim_end_matches('#') {
+            "metrics/1-0-0" => Format::GleanMetrics1,
+            "metrics/2-0-0" => Format::GleanMetrics2,
+            "pings/1-0-0" => Format::GleanPings1,
+            "pings/2-0-0" => Format::GleanPings2,
+            "tags/1-0-0" => Format::GleanTags1,
+            _ => return None,
+        })
+    }
+
+    fn is_glean(self) -> bool {
+        self as usize >= Format::GleanMetrics1 as usize
+    }
+
     fn schema(self) -> &'static Json {
-        static CELLS: [OnceLock<Json>; 7] = [const { OnceLock::new() }; 7];
+        static CELLS: [OnceLock<Json>; FORMATS] = [const { OnceLock::new() }; FORMATS];
         CELLS[self as usize].get_or_init(|| {
             // The schemas ship inside the binary and are tested, so failure here is a bug.
-            serde_json::from_str(self.schema_text()).expect("embedded schema is valid JSON")
+            if self.is_glean() {
+                serde_saphyr::from_str(self.schema_text()).expect("embedded Glean schema is YAML")
+            } else {
+                serde_json::from_str(self.schema_text()).expect("embedded schema is valid JSON")
+            }
         })
     }
 
     /// The validator that reads the tree in place: the clean path.
     fn on_tree(self) -> &'static Validator<Tree> {
-        static CELLS: [OnceLock<Validator<Tree>>; 7] = [const { OnceLock::new() }; 7];
+        static CELLS: [OnceLock<Validator<Tree>>; FORMATS] = [const { OnceLock::new() }; FORMATS];
         CELLS[self as usize].get_or_init(|| {
             jsonschema::options_for::<Tree>()
                 .should_validate_formats(false)
@@ -73,7 +109,7 @@ impl Format {
 
     /// The validator over a `serde_json` copy, whose errors become diagnostics.
     fn on_copy(self) -> &'static Validator {
-        static CELLS: [OnceLock<Validator>; 7] = [const { OnceLock::new() }; 7];
+        static CELLS: [OnceLock<Validator>; FORMATS] = [const { OnceLock::new() }; FORMATS];
         CELLS[self as usize].get_or_init(|| {
             jsonschema::options()
                 .should_validate_formats(false)
@@ -129,10 +165,33 @@ fn collect(
 ) {
     let path = path_of(error);
     let node = root.at_path(&path).unwrap_or(root);
+    // A key of this mapping broke `propertyNames` (the error's instance is the key).
+    if error.schema_path().as_str().contains("/propertyNames")
+        && let Some((key, reason)) = failing_key(error, node)
+        && let Some(entry) = node.entry(&key)
+    {
+        let form = match reason.kind() {
+            ValidationErrorKind::Pattern { pattern } => format!(": expected the form `{pattern}`"),
+            ValidationErrorKind::MaxLength { limit } => format!(": at most {limit} characters"),
+            _ => String::new(),
+        };
+        out.push(
+            Diagnostic::at(
+                Code::InvalidValue,
+                source,
+                entry.key_span,
+                format!("`{key}` is not a valid key here{form}"),
+            )
+            .with_label("invalid key"),
+        );
+        return;
+    }
     // Point a value error at the value, but name it by its key.
-    let place = match path.last() {
-        Some(key) if key.parse::<usize>().is_err() => format!("`{key}`"),
-        Some(_) | None => "this value".to_owned(),
+    let is_index = |k: &String| k.parse::<usize>().is_ok();
+    let place = match path.as_slice() {
+        [.., key] if !is_index(key) => format!("`{key}`"),
+        [.., list, _] if !is_index(list) => format!("an entry of `{list}`"),
+        _ => "this value".to_owned(),
     };
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected }
@@ -164,15 +223,18 @@ fn collect(
             let key = property.as_str().unwrap_or_default();
             // Point at the key that holds the incomplete mapping, when there is one.
             let span = root.entry_at_path(&path).map_or(node.span, |e| e.key_span);
-            out.push(
-                Diagnostic::at(
-                    Code::InvalidValue,
-                    source,
-                    span,
-                    format!("missing required key `{key}`"),
-                )
-                .with_label(format!("this mapping needs `{key}`")),
-            );
+            let mut d = Diagnostic::at(
+                Code::InvalidValue,
+                source,
+                span,
+                format!("missing required key `{key}`"),
+            )
+            .with_label(format!("this mapping needs `{key}`"));
+            // A conditional requirement (`if`/`then`) may say why (Glean's schemas do).
+            d.help = keyword_parent(schema, error)
+                .filter(|s| s.get("properties").is_none())
+                .and_then(note);
+            out.push(d);
         }
         ValidationErrorKind::Enum { options } => {
             let allowed: Vec<String> = options
@@ -255,6 +317,33 @@ fn collect(
                 )),
             );
         }
+        ValidationErrorKind::MaxProperties { limit } | ValidationErrorKind::MaxItems { limit } => {
+            let count = node
+                .as_map()
+                .map(<[_]>::len)
+                .or_else(|| node.as_seq().map(<[_]>::len))
+                .unwrap_or_default();
+            out.push(
+                Diagnostic::at(
+                    Code::InvalidValue,
+                    source,
+                    node.span,
+                    format!("{place} has {count} entries; at most {limit} are allowed"),
+                )
+                .with_label("too many entries"),
+            );
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            out.push(
+                Diagnostic::at(
+                    Code::InvalidValue,
+                    source,
+                    node.span,
+                    format!("{place} is longer than {limit} characters"),
+                )
+                .with_label("too long"),
+            );
+        }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             // Report the branch that got furthest: the one with the fewest errors.
             match context
@@ -270,8 +359,48 @@ fn collect(
                 _ => out.push(generic(source, node, &place, error)),
             }
         }
+        ValidationErrorKind::Not { schema: not } => {
+            let mut d = generic(source, node, &place, error);
+            d.help = note(not);
+            out.push(d);
+        }
         _ => out.push(generic(source, node, &place, error)),
     }
+}
+
+/// A schema's `description`, when it is short enough to be a note on one error.
+fn note(schema: &Json) -> Option<String> {
+    let text = schema.get("description")?.as_str()?.trim();
+    (!text.is_empty() && text.len() <= 300)
+        .then(|| text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The key of `node` a `propertyNames` error is about, and the innermost error that says
+/// why: the validator reports the mapping, and the key only in the nested branch errors
+/// (or, for a single branch, in its message, which starts with the key as a JSON string).
+fn failing_key<'e>(
+    error: &'e ValidationError<'e>,
+    node: &Node,
+) -> Option<(String, &'e ValidationError<'e>)> {
+    if let Some(key) = error.instance().as_str()
+        && node.entry(key).is_some()
+    {
+        return Some((key.to_owned(), error));
+    }
+    if let ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } =
+        error.kind()
+    {
+        // The first branch is the one for names; the others admit a few reserved keys.
+        for inner in context.iter().flatten() {
+            if let Some(found) = failing_key(inner, node) {
+                return Some(found);
+            }
+        }
+    }
+    let message = error.to_string();
+    let mut stream = serde_json::Deserializer::from_str(&message).into_iter::<String>();
+    let key = stream.next()?.ok()?;
+    node.entry(&key).is_some().then_some((key, error))
 }
 
 fn generic(

@@ -99,6 +99,8 @@ struct Partial {
     skipped: Option<String>,
     /// A walked schema whose checking waits until every manifest is done.
     deferred_schema: bool,
+    /// A valid Glean `pings.yaml` / `tags.yaml` named on the command line: what it defines.
+    defines: Option<(Kind, Vec<String>)>,
 }
 
 pub fn run(options: &Options) -> Report {
@@ -121,12 +123,13 @@ pub fn run(options: &Options) -> Report {
     if let Some(progress) = &options.progress {
         progress.total.store(inputs.len(), Ordering::Relaxed);
     }
-    let cx = Context {
+    let mut cx = Context {
         project: &project,
         limits: &options.limits,
         today: options.today,
         classify: options.classify.as_ref(),
         overlays: options.overlays.as_deref(),
+        glean: None,
     };
     let cache = Policies::new(
         options.policy.as_deref(),
@@ -136,11 +139,36 @@ pub fn run(options: &Options) -> Report {
     )
     .linted();
 
-    // Manifests first (a cheap textual test; anything it misses is still checked below).
-    let finder = memchr::memmem::Finder::new(b"TelemetryManifest");
-    let (manifests, others): (Vec<_>, Vec<_>) = inputs.into_par_iter().partition(|i| {
-        options.stdin.is_none() && mentions_manifest(&i.path, &options.limits, &finder)
-    });
+    // Glean's pings.yaml and tags.yaml first, since metrics name what they define; then
+    // manifests (a cheap textual test; anything it misses is still checked below).
+    let sniffed: Vec<(walk::Input, Sniff)> = inputs
+        .into_par_iter()
+        .map(|i| {
+            let sniff = match options.stdin {
+                Some(_) => Sniff::Other,
+                None => sniff(&i.path, &options.limits),
+            };
+            (i, sniff)
+        })
+        .collect();
+    let mut registry_files = Vec::new();
+    let mut manifests = Vec::new();
+    let mut others = Vec::new();
+    for (input, sniff) in sniffed {
+        match sniff {
+            Sniff::GleanRegistry => registry_files.push(input),
+            Sniff::Manifest => manifests.push(input),
+            Sniff::Other => others.push(input),
+        }
+    }
+    let registered: Vec<Partial> = registry_files
+        .par_iter()
+        .map(|i| check_file(i, options, &cx, &cache, None))
+        .collect();
+    let registry = glean_registry(&registered);
+    if registry.pings.is_some() || registry.tags.is_some() {
+        cx.glean = Some(&registry);
+    }
     let first: Vec<Partial> = manifests
         .par_iter()
         .map(|i| check_file(i, options, &cx, &cache, None))
@@ -169,14 +197,15 @@ pub fn run(options: &Options) -> Report {
         .collect();
 
     // Reserved once: growing by doubling would briefly hold up to three copies.
-    let findings = first
+    let findings = registered
         .iter()
+        .chain(&first)
         .chain(&second)
         .map(|p| p.outcome.diagnostics.len())
         .sum::<usize>();
     report.diagnostics.reserve_exact(findings);
     let mut traces = Vec::new();
-    for mut partial in first.into_iter().chain(second) {
+    for mut partial in registered.into_iter().chain(first).chain(second) {
         traces.push(std::mem::take(&mut partial.outcome.trace));
         if partial.checked || partial.deferred_schema {
             report.files += 1;
@@ -214,11 +243,10 @@ pub fn run(options: &Options) -> Report {
 
 /// `nothing-checked`: the run read no document (`report.documents == 0`) in `paths`.
 pub fn nothing_checked(report: &Report, paths: &[PathBuf]) -> Diagnostic {
-    let first = paths.first().map_or_else(|| ".".to_owned(), |p| p.display().to_string());
-    let paths: Vec<String> = paths
-        .iter()
-        .map(|p| format!("`{}`", p.display()))
-        .collect();
+    let first = paths
+        .first()
+        .map_or_else(|| ".".to_owned(), |p| p.display().to_string());
+    let paths: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
     let found = match report.skipped {
         0 => "no file to check was found".to_owned(),
         1 => "the one file found is not a consentlint document".to_owned(),
@@ -236,28 +264,73 @@ pub fn nothing_checked(report: &Report, paths: &[PathBuf]) -> Diagnostic {
     })
 }
 
-/// Whether a file's text names `TelemetryManifest` — read only if it is a regular file
-/// within the size limit (the real read reports everything else).
-fn mentions_manifest(
-    path: &std::path::Path,
-    limits: &Limits,
-    finder: &memchr::memmem::Finder<'_>,
-) -> bool {
+/// What a cheap look at a file's text says it may be.
+enum Sniff {
+    /// It names `TelemetryManifest`.
+    Manifest,
+    /// It names Glean's pings or tags schema.
+    GleanRegistry,
+    Other,
+}
+
+/// Sort a file by its text — read only if it is a regular file within the size limit (the
+/// real read reports everything else). A file sorted wrongly is still checked, later.
+fn sniff(path: &std::path::Path, limits: &Limits) -> Sniff {
     use std::io::Read;
+    use std::sync::LazyLock;
+    static MANIFEST: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"TelemetryManifest"));
+    static GLEAN: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"moz://mozilla.org/schemas/glean/"));
     let Ok(file) = std::fs::File::open(path) else {
-        return false;
+        return Sniff::Other;
     };
     let Ok(metadata) = file.metadata() else {
-        return false;
+        return Sniff::Other;
     };
     if !metadata.is_file() || metadata.len() > limits.max_file_size {
-        return false;
+        return Sniff::Other;
     }
     // Sized to the file, so it is read in one call (and one more to see the end).
     let mut bytes = Vec::with_capacity(metadata.len() as usize + 1);
-    file.take(limits.max_file_size)
+    if file
+        .take(limits.max_file_size)
         .read_to_end(&mut bytes)
-        .is_ok_and(|_| finder.find(&bytes).is_some())
+        .is_err()
+    {
+        return Sniff::Other;
+    }
+    if MANIFEST.find(&bytes).is_some() {
+        return Sniff::Manifest;
+    }
+    match GLEAN.find(&bytes) {
+        Some(at) => {
+            let rest = &bytes[at + GLEAN.needle().len()..];
+            if rest.starts_with(b"pings/") || rest.starts_with(b"tags/") {
+                Sniff::GleanRegistry
+            } else {
+                Sniff::Other
+            }
+        }
+        None => Sniff::Other,
+    }
+}
+
+/// What the run's valid `pings.yaml` and `tags.yaml` files define.
+fn glean_registry(partials: &[Partial]) -> check::glean::Registry {
+    let mut registry = check::glean::Registry::default();
+    for partial in partials {
+        if let Some((kind, names)) = &partial.defines {
+            let defined = match kind {
+                Kind::GleanPings => &mut registry.pings,
+                _ => &mut registry.tags,
+            };
+            defined
+                .get_or_insert_with(Default::default)
+                .add(&partial.file, names.iter().cloned());
+        }
+    }
+    registry
 }
 
 fn check_file(
@@ -342,13 +415,28 @@ fn check_one(
                 }
             }
         }
-        Kind::GleanMetrics => match cache.or_default(&source.name, "builtin:glean") {
-            Ok(policy) => {
-                let metrics = crate::document::glean::read(&root);
-                partial.outcome = check::glean::check_metrics(&source, &metrics, &policy, cx);
+        Kind::GleanMetrics => {
+            // glean_parser refuses a file that breaks Glean's schema (exit 2 here too); its
+            // metrics are still read, since the reader takes odd shapes as absent, so one
+            // run shows both what to fix in the structure and what the policy says.
+            out.extend(check::glean::structure(&source, &root));
+            match cache.or_default(&source.name, "builtin:glean") {
+                Ok(policy) => {
+                    partial.outcome = check::glean::check_metrics(&source, &root, &policy, cx);
+                }
+                Err(problem) => out.push(problem),
             }
-            Err(problem) => out.push(problem),
-        },
+        }
+        Kind::GleanPings | Kind::GleanTags => {
+            let invalid = check::glean::structure(&source, &root);
+            // Named files only, as glean_parser is given them: a walked tree may hold several
+            // Glean projects, or only some of one project's pings files.
+            if invalid.is_empty() && input.explicit {
+                let names = crate::document::glean::defined_names(&root);
+                partial.defines = Some((kind, names.into_iter().map(|n| n.value).collect()));
+            }
+            out.extend(invalid);
+        }
         Kind::Policy => {
             // Compiling reports the policy's problems, once, through the cache shared
             // with the manifests that use it.

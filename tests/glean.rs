@@ -1,0 +1,276 @@
+//! Glean files read fully: `metrics.yaml`, `pings.yaml` and `tags.yaml` validated against
+//! Glean's own schemas (as glean_parser validates them), and a metric's `send_in_pings` and
+//! tags resolved against the pings and tags files of the run. Real files: glean_parser's
+//! test fixtures (vendored excerpt, CC0), and every fixture of the corpus when it is there.
+
+mod common;
+
+use common::shared_corpus;
+use serde_json::Value;
+use std::process::Command;
+
+const FIXTURES: &str = "tests/vendored/glean-parser-fixtures/tests/data";
+
+/// `consentlint check ARGS --format json` in the crate root: exit code and every
+/// diagnostic as `file:line:column code`.
+fn check(args: &[&str]) -> (i32, Vec<String>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_consentlint"))
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let diagnostics = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                common::announced(d)
+            )
+        })
+        .collect();
+    (out.status.code().unwrap(), diagnostics)
+}
+
+fn at(file: &str, places: &[&str]) -> Vec<String> {
+    places
+        .iter()
+        .map(|p| format!("{FIXTURES}/{file}:{p}"))
+        .collect()
+}
+
+/// The metrics glean_parser refuses for their structure are refused, each error at its place
+/// (glean_parser reports the same nodes), with exit 2; their metrics are still checked.
+#[test]
+fn metrics_that_break_gleans_schema_are_input_errors_at_their_places() {
+    let file = format!("{FIXTURES}/schema-violation.yaml");
+    assert_eq!(
+        check(&[&file]),
+        (
+            2,
+            at(
+                "schema-violation.yaml",
+                &[
+                    "7:6 invalid-value",   // `a: b`: a metric must be a mapping
+                    "9:3 invalid-value",   // an event without `bugs`,
+                    "9:3 invalid-value",   // `data_reviews`,
+                    "9:3 invalid-value",   // `description`,
+                    "9:3 invalid-value",   // `expires`,
+                    "9:3 invalid-value",   // `notification_emails`
+                    "15:15 invalid-value", // lifetime: user2
+                    "21:1 invalid-value",  // a category name over 40 characters
+                    "31:3 invalid-value",  // a metric name over 70 characters
+                    "49:7 invalid-value",  // 51 extra keys, at most 50
+                ]
+            )
+        )
+    );
+    // `unit:` where Glean wants `time_unit:`, through YAML merge keys.
+    let file = format!("{FIXTURES}/wrong_key.yamlx");
+    assert_eq!(
+        check(&[&file]),
+        (
+            2,
+            at(
+                "wrong_key.yamlx",
+                &[
+                    "11:3 invalid-value",
+                    "25:3 invalid-value",
+                    "29:3 invalid-value"
+                ]
+            )
+        )
+    );
+    let file = format!("{FIXTURES}/dual_labeled_invalid.yaml");
+    assert_eq!(
+        check(&[&file]),
+        (
+            2,
+            at(
+                "dual_labeled_invalid.yaml",
+                &[
+                    "14:5 invalid-value",
+                    "33:5 invalid-value",
+                    "64:5 invalid-value",
+                    "64:5 invalid-value",
+                    "65:7 unknown-key",
+                ]
+            )
+        )
+    );
+}
+
+#[test]
+fn messages_name_what_glean_expects() {
+    let out = Command::new(env!("CARGO_BIN_EXE_consentlint"))
+        .args(["check", "--format", "concise"])
+        .args([
+            format!("{FIXTURES}/invalid-ping-names.yaml"),
+            format!("{FIXTURES}/wrong_key.yamlx"),
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "{FIXTURES}/invalid-ping-names.yaml:22:9: invalid-value `invalid_ping_name` is not a valid value for an entry of `send_in_pings`\n\
+             {FIXTURES}/wrong_key.yamlx:11:3: invalid-value missing required key `time_unit`\n\
+             {FIXTURES}/wrong_key.yamlx:25:3: invalid-value missing required key `time_unit`\n\
+             {FIXTURES}/wrong_key.yamlx:29:3: invalid-value missing required key `time_unit`\n\
+             2 files checked (8 events, 8 fields): 4 errors, 0 warnings, 0 infos\n"
+        )
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// pings.yaml and tags.yaml are documents `check` reads (validated, counted), and what they
+/// define resolves the metrics' `send_in_pings` and tags.
+#[test]
+fn pings_and_tags_files_are_checked_and_resolve_what_metrics_name() {
+    let (pings, tags, metrics) = (
+        format!("{FIXTURES}/pings.yaml"),
+        format!("{FIXTURES}/tags.yaml"),
+        format!("{FIXTURES}/metric-with-tags.yaml"),
+    );
+    assert_eq!(check(&[&pings, &tags]), (0, vec![]));
+    assert_eq!(check(&[&metrics, &tags, &pings]), (0, vec![]));
+
+    // The same files in a project where one tag is misspelt and a metric names a ping
+    // nobody defines.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |name: &str, edit: &dyn Fn(String) -> String| {
+        let text = std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap();
+        std::fs::write(dir.path().join(name), edit(text)).unwrap();
+    };
+    copy("tags.yaml", &|t| t.replace("\napple:", "\naple:"));
+    copy("pings.yaml", &|t| t);
+    copy("metric-with-tags.yaml", &|t| {
+        t.replace(
+            "      - metrics\n",
+            "      - metrics\n      - custom-pong\n",
+        )
+    });
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_consentlint"))
+            .arg("check")
+            .args(args)
+            .args(["--format", "concise"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    };
+    let named = ["metric-with-tags.yaml", "pings.yaml", "tags.yaml"];
+    assert_eq!(
+        run(&named),
+        (
+            2,
+            "metric-with-tags.yaml:26:9: unknown-id ping `custom-pong` in `send_in_pings` is defined neither by Glean nor in `pings.yaml`\n\
+             metric-with-tags.yaml:30:11: unknown-id tag `apple` is not defined in `tags.yaml`\n\
+             3 files checked (1 event, 1 field): 2 errors, 0 warnings, 0 infos\n"
+                .to_owned()
+        )
+    );
+    // Walked pings and tags files are validated, not used to resolve: a tree may hold
+    // several Glean projects.
+    assert_eq!(
+        run(&["."]).1,
+        "3 files checked (1 event, 1 field): 0 errors, 0 warnings, 0 infos\n"
+    );
+    // Without a pings file the project's pings are unknown, not wrong: only tags resolve.
+    assert_eq!(
+        run(&["metric-with-tags.yaml", "tags.yaml"]).1,
+        "metric-with-tags.yaml:30:11: unknown-id tag `apple` is not defined in `tags.yaml`\n\
+         2 files checked (1 event, 1 field): 1 error, 0 warnings, 0 infos\n"
+    );
+    // glean_parser's `no_lint` names opt a metric out, as they do in glinter.
+    copy("metric-with-tags.yaml", &|t| {
+        t.replace("      - metrics\n", "      - metrics\n      - custom-pong\n")
+            .replace(
+                "      - EXPIRATION_DATE_TOO_FAR\n",
+                "      - EXPIRATION_DATE_TOO_FAR\n      - UNKNOWN_PING_REFERENCED\n      - INVALID_TAGS\n",
+            )
+    });
+    assert_eq!(
+        run(&named),
+        (
+            0,
+            "3 files checked (1 event, 1 field): 0 errors, 0 warnings, 0 infos\n".to_owned()
+        )
+    );
+}
+
+/// The schemas consentlint embeds are glean_parser's, unchanged.
+#[test]
+fn the_embedded_glean_schemas_are_glean_parsers() {
+    let Some(corpus) = shared_corpus(
+        "glean-parser-fixtures/glean_parser/schemas/",
+        "comparing schemas/glean/ with glean_parser's",
+    ) else {
+        return;
+    };
+    let mut compared = 0;
+    for entry in std::fs::read_dir("schemas/glean").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let original = std::fs::read(format!("{corpus}{name}")).unwrap();
+            assert!(std::fs::read(&path).unwrap() == original, "{name} differs");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 5);
+}
+
+/// Every glean_parser fixture whose structure glean_parser refuses (its errors quote the
+/// offending node) is refused here too, and none it accepts is refused for its structure.
+/// The verdicts are glean_parser 22.0.1's (`glean_parser glinter FILE`), recorded by hand.
+#[test]
+fn glean_parser_fixtures_get_its_structural_verdicts() {
+    let Some(dir) = shared_corpus(
+        "glean-parser-fixtures/tests/data/",
+        "the full glean_parser fixture comparison",
+    ) else {
+        return;
+    };
+    // Refused by glean_parser for their structure (schema errors).
+    let refused = [
+        "bad_ping.yamlx",
+        "dual_labeled_invalid.yaml",
+        "invalid-ping-names.yaml",
+        "schema-violation.yaml",
+        "wrong_key.yamlx",
+        "jwe.yaml",
+        "text_invalid.yaml",
+    ];
+    let mut structural = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.ends_with(".yaml") || name.ends_with(".yamlx")) {
+            continue;
+        }
+        let (_, diagnostics) = check(&[path.to_str().unwrap()]);
+        if diagnostics
+            .iter()
+            .any(|d| d.ends_with(" invalid-value") || d.ends_with(" unknown-key"))
+        {
+            structural.push(name);
+        }
+    }
+    structural.sort();
+    let mut expected = refused.map(str::to_owned).to_vec();
+    expected.sort();
+    assert_eq!(structural, expected);
+}
