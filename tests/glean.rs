@@ -274,3 +274,84 @@ fn glean_parser_fixtures_get_its_structural_verdicts() {
     expected.sort();
     assert_eq!(structural, expected);
 }
+
+/// glean_parser's `no_lint: [HIGHER_DATA_SENSITIVITY_REQUIRED]` (its lint for extras named
+/// `url`/`uri`) opts a metric out of `suspicious-classification`: the same two metrics are
+/// reported as glinter reports (`event.low_sensitivity`, `event.no_data_sensitivity`), not
+/// the exempt one at line 72.
+#[test]
+fn no_lint_opts_out_of_the_name_heuristic_as_it_does_of_glinters_lint() {
+    let file = format!("{FIXTURES}/events_data_sensitivity.yaml");
+    assert_eq!(
+        check(&[&file]),
+        (
+            0,
+            at(
+                "events_data_sensitivity.yaml",
+                &[
+                    "20:15 suspicious-classification",
+                    "38:15 suspicious-classification"
+                ]
+            )
+        )
+    );
+}
+
+/// `builtin:glean` requires a data review: every `TBD` in `data_reviews` is `no-data-review`
+/// (glean_parser's EMPTY_DATAREVIEW: glinter reports these same six metrics), and
+/// `no_lint: [EMPTY_DATAREVIEW]` opts a metric out.
+#[test]
+fn placeholder_data_reviews_are_reported_when_the_policy_requires_a_review() {
+    let file = format!("{FIXTURES}/go_server_events_only_metrics.yaml");
+    let (code, found) = check(&[&file]);
+    assert_eq!(code, 0, "warnings only");
+    assert_eq!(
+        found,
+        at(
+            "go_server_events_only_metrics.yaml",
+            &[
+                "20:9 no-data-review",
+                "36:9 no-data-review",
+                "51:9 no-data-review",
+                "66:9 no-data-review",
+                "81:9 no-data-review",
+                "92:9 no-data-review",
+            ]
+        )
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let opted = text.replacen(
+        "    data_reviews:\n",
+        "    no_lint: [EMPTY_DATAREVIEW]\n    data_reviews:\n",
+        1,
+    );
+    assert_ne!(opted, text);
+    std::fs::write(dir.path().join("metrics.yaml"), opted).unwrap();
+    let path = dir.path().join("metrics.yaml");
+    let (_, found) = check(&[path.to_str().unwrap()]);
+    // The first metric opted out; the others moved down a line.
+    let expected: Vec<String> = ["37:9", "52:9", "67:9", "82:9", "93:9"]
+        .iter()
+        .map(|p| format!("{}:{p} no-data-review", path.display()))
+        .collect();
+    assert_eq!(found, expected);
+}
+
+/// On every glean_parser fixture, `no-data-review` falls where glinter's EMPTY_DATAREVIEW
+/// does: 67 placeholders (glean_parser 22.0.1, counted with `glean_parser glinter`).
+#[test]
+fn data_review_findings_match_glinters_over_all_its_fixtures() {
+    let Some(dir) = shared_corpus(
+        "glean-parser-fixtures/tests/data/",
+        "the data-review comparison with glinter",
+    ) else {
+        return;
+    };
+    let (_, found) = check(&[&dir]);
+    let reviews = found
+        .iter()
+        .filter(|f| f.ends_with(" no-data-review"))
+        .count();
+    assert_eq!(reviews, 67);
+}

@@ -16,6 +16,7 @@ use crate::document::glean::{BUILTIN_PINGS, Metric, file_tags, is_builtin_ping};
 use crate::load::Node;
 use crate::load::schema_check::Format;
 use crate::policy::table::GleanMapping;
+use crate::policy::taxonomy::Origin;
 use crate::policy::{Policy, Verdict};
 use crate::source::SourceFile;
 use std::sync::Arc;
@@ -172,6 +173,20 @@ pub fn check_metrics(
             explain_unmapped(d, metric, mapping);
         }
         retarget_names(&mut out, &fields, &site, mapping, policy);
+        // glean_parser's own lint for names like `url` is HIGHER_DATA_SENSITIVITY_REQUIRED:
+        // a metric that opts out of it opts out of the name heuristic here.
+        if metric
+            .no_lint
+            .iter()
+            .any(|l| l == "HIGHER_DATA_SENSITIVITY_REQUIRED")
+        {
+            out.retain(|d| d.code != Code::SuspiciousClassification);
+        }
+        if let Some(required) = &mapping.require_data_review
+            && !metric.no_lint.iter().any(|l| l == "EMPTY_DATAREVIEW")
+        {
+            data_review(source, metric, required, &mut out);
+        }
         for d in &mut out {
             d.event.get_or_insert_with(|| metric.event.clone());
         }
@@ -179,6 +194,35 @@ pub fn check_metrics(
         outcome.diagnostics.extend(out);
     }
     outcome
+}
+
+/// A metric whose `data_reviews` is empty, and every placeholder entry in it (glean_parser
+/// reports a list with any placeholder).
+fn data_review(
+    source: &Arc<SourceFile>,
+    metric: &Metric,
+    required: &Origin,
+    out: &mut Vec<Diagnostic>,
+) {
+    // An absent `data_reviews` is Glean's schema's to report.
+    let Some((key, reviews)) = &metric.data_reviews else {
+        return;
+    };
+    let placeholder =
+        |r: &Sp<String>| matches!(r.value.trim().to_lowercase().as_str(), "" | "todo" | "tbd");
+    if reviews.is_empty() {
+        out.push(super::problems::no_data_review(
+            source, *key, None, required,
+        ));
+    }
+    for r in reviews.iter().filter(|r| placeholder(r)) {
+        out.push(super::problems::no_data_review(
+            source,
+            r.span,
+            Some(r.value.trim()),
+            required,
+        ));
+    }
 }
 
 /// The event a metric is: its level is the highest its `data_sensitivity` entries map to.

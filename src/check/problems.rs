@@ -6,6 +6,7 @@ use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::document::Sp;
 use crate::policy::Policy;
 use crate::policy::table::GleanMapping;
+use crate::policy::taxonomy::Origin;
 use crate::source::{SourceFile, Span};
 use crate::suggest;
 use std::sync::Arc;
@@ -243,4 +244,23 @@ pub fn not_a_date(source: &Arc<SourceFile>, text: &Sp<String>) -> Diagnostic {
         format!("`{}` is not a date", text.value),
     )
     .with_help("write the date as YYYY-MM-DD")
+}
+
+/// `no-data-review`: a Glean metric's `data_reviews` names no review (at `at`: the
+/// placeholder entry, or the key of an empty list) and the policy requires one.
+pub fn no_data_review(
+    source: &Arc<SourceFile>,
+    at: Span,
+    placeholder: Option<&str>,
+    required: &Origin,
+) -> Diagnostic {
+    let message = match placeholder {
+        Some("") => "`data_reviews` holds an empty entry, not a data review".to_owned(),
+        Some(marker) => format!("`data_reviews` holds `{marker}`, not a data review"),
+        None => "`data_reviews` is empty".to_owned(),
+    };
+    Diagnostic::at(Code::NoDataReview, source, at, message)
+        .with_label("no data review")
+        .with_related(required.label("the policy requires a data review"))
+        .with_help("link the data review of this collection (a bug comment or review document); a metric that has none opts out with `no_lint: [EMPTY_DATAREVIEW]`")
 }

@@ -167,6 +167,17 @@ codes! {
     /// suspicious-classification, field: NAME, reason: …}]`); to turn the check off, set
     /// its severity to `off` in `consentlint.yaml`.
     SuspiciousClassification = "suspicious-classification", Finding, Warning;
+    /// A Glean metric names no data review, and the policy requires one
+    /// (`sources: glean: require_data_review: true`, as `builtin:glean` does: Mozilla reviews
+    /// every new or changed collection).
+    ///
+    /// Its `data_reviews` list is empty, or holds an empty string or a `TODO` / `TBD`
+    /// marker (glean_parser's EMPTY_DATAREVIEW). Reported at each placeholder, or at the
+    /// `data_reviews` key when the list is empty.
+    ///
+    /// Fix: link the data review (a bug comment or review document) for this collection; a
+    /// metric that legitimately has none opts out with `no_lint: [EMPTY_DATAREVIEW]`.
+    NoDataReview = "no-data-review", Finding, Warning;
     /// An object in an event schema allows properties it does not declare.
     ///
     /// `additionalProperties` missing or `true` lets an event carry anything, and nothing

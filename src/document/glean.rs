@@ -8,6 +8,7 @@
 
 use super::{self as document, Sp};
 use crate::load::Node;
+use crate::source::Span;
 
 /// The `$schema` prefix of a Glean metrics file (any version).
 pub const METRICS_SCHEMA: &str = "moz://mozilla.org/schemas/glean/metrics/";
@@ -32,6 +33,8 @@ pub struct Metric {
     pub tags: Vec<Sp<String>>,
     /// The glean_parser lints the metric opts out of: its own `no_lint` and the file's.
     pub no_lint: Vec<String>,
+    /// `data_reviews`: the span of the key and its entries, when the metric has the key.
+    pub data_reviews: Option<(Span, Vec<Sp<String>>)>,
 }
 
 /// An event extra key.
@@ -133,6 +136,12 @@ pub fn read(root: &Node) -> Vec<Metric> {
                     .get("metadata")
                     .and_then(|m| document::strings(m, "tags"))
                     .unwrap_or_default(),
+                data_reviews: node.entry("data_reviews").map(|e| {
+                    (
+                        e.key_span,
+                        document::strings(node, "data_reviews").unwrap_or_default(),
+                    )
+                }),
                 no_lint: document::strings(node, "no_lint")
                     .unwrap_or_default()
                     .into_iter()

@@ -35,6 +35,8 @@ pub struct GleanMappingDecl {
     pub data_sensitivity: Vec<(Sp<String>, Sp<String>)>,
     pub metric_types: Vec<(Sp<String>, Sp<String>)>,
     pub extra_types: Vec<(Sp<String>, Sp<String>)>,
+    /// `require_data_review: true`: the span of the key.
+    pub require_data_review: Option<Span>,
 }
 
 #[derive(Clone, Debug)]
@@ -131,6 +133,10 @@ fn read_glean(sources: &Node) -> Option<GleanMappingDecl> {
         data_sensitivity: string_map(node, "data_sensitivity"),
         metric_types: string_map(node, "metric_types"),
         extra_types: string_map(node, "extra_types"),
+        require_data_review: node
+            .entry("require_data_review")
+            .filter(|e| e.value.as_bool() == Some(true))
+            .map(|e| e.key_span),
     })
 }
 

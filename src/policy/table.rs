@@ -117,6 +117,8 @@ pub struct GleanMapping {
     pub metric_types: Vec<(String, String)>,
     /// Extra key type → data type id of the extra.
     pub extra_types: Vec<(String, String)>,
+    /// Every metric must name its data review (`no-data-review`): where the policy says so.
+    pub require_data_review: Option<Origin>,
 }
 
 impl GleanMapping {

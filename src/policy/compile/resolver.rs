@@ -240,6 +240,10 @@ impl Resolver<'_> {
             data_sensitivity,
             metric_types: types(&decl.metric_types, out),
             extra_types: types(&decl.extra_types, out),
+            require_data_review: decl.require_data_review.map(|span| Origin {
+                source: Arc::clone(source),
+                span,
+            }),
         }
     }
 }
