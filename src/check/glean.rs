@@ -10,6 +10,7 @@
 use super::field::FieldSite;
 use super::names::{self, ValueKind};
 use super::{EventSite, FileOutcome, check_fields};
+use crate::classify::words::tokens;
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::document::Sp;
 use crate::document::glean::{BUILTIN_PINGS, Metric, file_tags, is_builtin_ping};
@@ -182,6 +183,17 @@ pub fn check_metrics(
         {
             out.retain(|d| d.code != Code::SuspiciousClassification);
         }
+        // A value the mapping refined by its words has been looked at by name already.
+        let value_refined = metric
+            .metric_type
+            .as_ref()
+            .is_some_and(|t| refined(metric, &t.value, mapping).is_some());
+        if value_refined {
+            out.retain(|d| {
+                d.code != Code::SuspiciousClassification
+                    || d.field.as_deref() != Some(&metric.name.value)
+            });
+        }
         if let Some(required) = &mapping.require_data_review
             && !metric.no_lint.iter().any(|l| l == "EMPTY_DATAREVIEW")
         {
@@ -290,8 +302,8 @@ fn fields(source: &Arc<SourceFile>, metric: &Metric, mapping: &GleanMapping) -> 
         Some(t) => fields.push(field(
             &metric.name,
             &t.value,
-            mapping
-                .metric_type(&t.value)
+            refined(metric, &t.value, mapping)
+                .or_else(|| mapping.metric_type(&t.value))
                 .map(|ty| Sp::new(ty.to_owned(), t.span)),
         )),
         None => fields.push(field(&metric.name, "", None)),
@@ -310,6 +322,43 @@ fn fields(source: &Arc<SourceFile>, metric: &Metric, mapping: &GleanMapping) -> 
         ));
     }
     fields
+}
+
+/// The data type the mapping's first applicable `refine:` entry gives the metric's value:
+/// one of its phrases in the metric's name or category (`name_words`) or description
+/// (`description_words`), none of its `unless_words` in any of them.
+fn refined<'m>(metric: &Metric, glean_type: &str, mapping: &'m GleanMapping) -> Option<&'m str> {
+    let candidates = mapping
+        .refinements
+        .iter()
+        .filter(|r| r.metric_types.iter().any(|t| t == glean_type));
+    let mut candidates = candidates.peekable();
+    candidates.peek()?;
+    let name: Vec<String> = metric
+        .category
+        .split('.')
+        .chain([metric.name.value.as_str()])
+        .flat_map(tokens)
+        .collect();
+    let description = metric
+        .description
+        .as_deref()
+        .map(tokens)
+        .unwrap_or_default();
+    let has = |words: &[String], phrase: &str| {
+        let phrase = tokens(phrase);
+        !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase.as_slice())
+    };
+    candidates
+        .find(|r| {
+            (r.name_words.iter().any(|p| has(&name, p))
+                || r.description_words.iter().any(|p| has(&description, p)))
+                && !r
+                    .unless
+                    .iter()
+                    .any(|p| has(&name, p) || has(&description, p))
+        })
+        .map(|r| r.data_type.as_str())
 }
 
 /// What a Glean value can be: counters, quantities, timings and distributions are

@@ -24,6 +24,10 @@ pub struct Metric {
     pub event: String,
     /// The metric's key, with its span.
     pub name: Sp<String>,
+    /// The category it is in (`search.default_engine`).
+    pub category: String,
+    /// Its `description`, as written.
+    pub description: Option<String>,
     pub metric_type: Option<Sp<String>>,
     pub data_sensitivity: Vec<Sp<String>>,
     pub extras: Vec<Extra>,
@@ -119,6 +123,8 @@ pub fn read(root: &Node) -> Vec<Metric> {
             metrics.push(Metric {
                 event: format!("{}.{}", category.key, metric.key),
                 name: Sp::new(metric.key.clone(), metric.key_span),
+                category: category.key.clone(),
+                description: document::string(node, "description").map(|d| d.value),
                 metric_type: document::string(node, "type"),
                 data_sensitivity: document::strings(node, "data_sensitivity").unwrap_or_default(),
                 extras: node

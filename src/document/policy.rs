@@ -37,6 +37,21 @@ pub struct GleanMappingDecl {
     pub extra_types: Vec<(Sp<String>, Sp<String>)>,
     /// `require_data_review: true`: the span of the key.
     pub require_data_review: Option<Span>,
+    /// `refine:`, in order.
+    pub refine: Vec<RefineDecl>,
+}
+
+/// One `refine:` entry: metrics of these types whose words say so get another data type.
+#[derive(Clone, Debug)]
+pub struct RefineDecl {
+    /// The entry's span.
+    pub span: Span,
+    pub metric_types: Vec<Sp<String>>,
+    pub data_type: Sp<String>,
+    pub name_words: Vec<String>,
+    pub description_words: Vec<String>,
+    pub unless_words: Vec<String>,
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -133,6 +148,30 @@ fn read_glean(sources: &Node) -> Option<GleanMappingDecl> {
         data_sensitivity: string_map(node, "data_sensitivity"),
         metric_types: string_map(node, "metric_types"),
         extra_types: string_map(node, "extra_types"),
+        refine: node
+            .get("refine")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|entry| {
+                let words = |key: &str| -> Vec<String> {
+                    strings(entry, key)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|s| s.value)
+                        .collect()
+                };
+                Some(RefineDecl {
+                    span: entry.span,
+                    metric_types: strings(entry, "metric_types").unwrap_or_default(),
+                    data_type: string(entry, "data_type")?,
+                    name_words: words("name_words"),
+                    description_words: words("description_words"),
+                    unless_words: words("unless_words"),
+                    reason: string(entry, "reason").map(|r| r.value),
+                })
+            })
+            .collect(),
         require_data_review: node
             .entry("require_data_review")
             .filter(|e| e.value.as_bool() == Some(true))

@@ -119,6 +119,25 @@ pub struct GleanMapping {
     pub extra_types: Vec<(String, String)>,
     /// Every metric must name its data review (`no-data-review`): where the policy says so.
     pub require_data_review: Option<Origin>,
+    /// `refine:`, in order: the first that matches a metric gives its value's data type.
+    pub refinements: Vec<Refinement>,
+}
+
+/// A metric of one of `metric_types` whose name, category or description has one of the
+/// words (and none of `unless`) gets `data_type` instead of the type's usual one (matched
+/// word by word in `check::glean`).
+#[derive(Clone, Debug)]
+pub struct Refinement {
+    pub origin: Origin,
+    pub metric_types: Vec<String>,
+    pub data_type: String,
+    /// Words or phrases matched in the metric's name and category.
+    pub name_words: Vec<String>,
+    /// Words or phrases matched in the description.
+    pub description_words: Vec<String>,
+    /// Words or phrases that keep the usual type, wherever they appear.
+    pub unless: Vec<String>,
+    pub reason: Option<String>,
 }
 
 impl GleanMapping {

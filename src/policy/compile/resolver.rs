@@ -8,7 +8,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Sp;
 use crate::document::policy::{self as doc, GleanMappingDecl, RuleDecl};
 use crate::policy::problems;
-use crate::policy::table::{ConsentLevel, Effect, GleanMapping, Mappings, Rule, Selector};
+use crate::policy::table::{
+    ConsentLevel, Effect, GleanMapping, Mappings, Refinement, Rule, Selector,
+};
 use crate::policy::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId};
 use crate::source::SourceFile;
 use crate::suggest;
@@ -244,6 +246,25 @@ impl Resolver<'_> {
                 source: Arc::clone(source),
                 span,
             }),
+            refinements: decl
+                .refine
+                .iter()
+                .filter_map(|r| {
+                    self.data_type(source, &r.data_type, out)?;
+                    Some(Refinement {
+                        origin: Origin {
+                            source: Arc::clone(source),
+                            span: r.span,
+                        },
+                        metric_types: r.metric_types.iter().map(|t| t.value.clone()).collect(),
+                        data_type: r.data_type.value.clone(),
+                        name_words: r.name_words.clone(),
+                        description_words: r.description_words.clone(),
+                        unless: r.unless_words.clone(),
+                        reason: r.reason.clone(),
+                    })
+                })
+                .collect(),
         }
     }
 }
