@@ -49,5 +49,41 @@ fn lookup(table: &[(&str, &'static str)], name: &str) -> Option<Arc<SourceFile>>
     table
         .iter()
         .find(|(n, _)| *n == name)
-        .map(|(n, text)| SourceFile::new(format!("builtin:{n}"), *text))
+        .map(|(n, text)| SourceFile::embedded(format!("builtin:{n}"), text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::schema_check::{self, Format};
+    use crate::load::{self, Limits};
+
+    /// What `load::load_document` skips for embedded documents at run time: each is valid
+    /// against its schema and repeats no key.
+    #[test]
+    fn every_embedded_document_is_valid_against_its_schema() {
+        let documents = POLICIES
+            .iter()
+            .map(|d| (d, Format::Policy))
+            .chain(TAXONOMIES.iter().map(|d| (d, Format::Taxonomy)));
+        let mut checked = 0;
+        for ((name, text), format) in documents {
+            // As a file on disk would be read, not as an embedded one.
+            let source = SourceFile::new(format!("builtin:{name}"), *text);
+            let root = load::parse(&source, &Limits::default()).unwrap();
+            let mut problems = Vec::new();
+            load::duplicate_keys(&root, &source, &mut problems);
+            problems.extend(schema_check::validate(&root, &source, format));
+            assert!(problems.is_empty(), "builtin:{name}: {problems:?}");
+            checked += 1;
+        }
+        assert_eq!(checked, POLICIES.len() + TAXONOMIES.len());
+    }
+
+    #[test]
+    fn embedded_sources_are_marked() {
+        assert!(policy("glean").unwrap().embedded);
+        assert!(taxonomy("default").unwrap().embedded);
+        assert!(!SourceFile::new("builtin:glean", "").embedded);
+    }
 }

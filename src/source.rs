@@ -61,6 +61,8 @@ pub struct SourceFile {
     /// Zero except for windows.
     pub base: usize,
     pub first_line: usize,
+    /// Embedded in the binary (`builtin:NAME`): shipped, and validated by the test suite.
+    pub embedded: bool,
 }
 
 impl SourceFile {
@@ -72,6 +74,20 @@ impl SourceFile {
             origin: (0, 0),
             base: 0,
             first_line: 0,
+            embedded: false,
+        })
+    }
+
+    /// A document embedded in the binary, shown as `name` (`builtin:glean`).
+    pub fn embedded(name: impl Into<String>, text: &'static str) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            name: name.into(),
+            text: text.to_owned(),
+            line_starts: OnceLock::new(),
+            origin: (0, 0),
+            base: 0,
+            first_line: 0,
+            embedded: true,
         })
     }
 
@@ -90,6 +106,7 @@ impl SourceFile {
             origin: (line.saturating_sub(1), column.saturating_sub(1)),
             base: 0,
             first_line: 0,
+            embedded: false,
         })
     }
 
@@ -102,6 +119,7 @@ impl SourceFile {
             origin: self.origin,
             base: self.base,
             first_line: self.first_line,
+            embedded: self.embedded,
         })
     }
 
@@ -238,6 +256,7 @@ impl SourceFile {
             origin: self.origin,
             base: self.base + start,
             first_line: self.first_line + first,
+            embedded: self.embedded,
         })
     }
 }
