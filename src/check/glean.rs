@@ -162,7 +162,13 @@ pub fn check_metrics(
             resolve(source, metric, registry, &mut out);
         }
         let site = event_site(source, metric, mapping, policy, &mut out);
-        let fields = fields(source, metric, mapping);
+        // The mapping's `refine:` entry for the metric's value, decided once.
+        let value_type = metric.metric_type.as_ref().and_then(|t| {
+            refined(metric, &t.value, mapping)
+                .map(|ty| (ty, true))
+                .or_else(|| mapping.metric_type(&t.value).map(|ty| (ty, false)))
+        });
+        let fields = fields(source, metric, value_type.map(|(ty, _)| ty), mapping);
         let before = out.len();
         check_fields(
             policy,
@@ -184,11 +190,7 @@ pub fn check_metrics(
             out.retain(|d| d.code != Code::SuspiciousClassification);
         }
         // A value the mapping refined by its words has been looked at by name already.
-        let value_refined = metric
-            .metric_type
-            .as_ref()
-            .is_some_and(|t| refined(metric, &t.value, mapping).is_some());
-        if value_refined {
+        if value_type.is_some_and(|(_, refined)| refined) {
             out.retain(|d| {
                 d.code != Code::SuspiciousClassification
                     || d.field.as_deref() != Some(&metric.name.value)
@@ -278,7 +280,13 @@ fn event_site<'a>(
 }
 
 /// The metric's own value (unless it is an `event`) and its extras.
-fn fields(source: &Arc<SourceFile>, metric: &Metric, mapping: &GleanMapping) -> Vec<FieldSite> {
+/// `value_type`: the data type of the metric's own value, as the mapping decided it.
+fn fields(
+    source: &Arc<SourceFile>,
+    metric: &Metric,
+    value_type: Option<&str>,
+    mapping: &GleanMapping,
+) -> Vec<FieldSite> {
     let field = |name: &Sp<String>, glean_type: &str, data_type: Option<Sp<String>>| FieldSite {
         source: Arc::clone(source),
         name: name.value.clone(),
@@ -302,9 +310,7 @@ fn fields(source: &Arc<SourceFile>, metric: &Metric, mapping: &GleanMapping) -> 
         Some(t) => fields.push(field(
             &metric.name,
             &t.value,
-            refined(metric, &t.value, mapping)
-                .or_else(|| mapping.metric_type(&t.value))
-                .map(|ty| Sp::new(ty.to_owned(), t.span)),
+            value_type.map(|ty| Sp::new(ty.to_owned(), t.span)),
         )),
         None => fields.push(field(&metric.name, "", None)),
     }

@@ -178,7 +178,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
     let mut report = with_progress(options, args.quiet, !matches!(args.format, Format::Human));
     if args.verbose {
-        for (file, reason) in &report.skipped_files {
+        for (file, reason) in &report.skipped {
             eprintln!("consentlint: skipped `{file}`: {reason}");
         }
     }
@@ -287,7 +287,7 @@ fn finish(
     let mut summary = Summary::new(
         &report.diagnostics,
         report.files,
-        report.skipped,
+        report.skipped.len(),
         report.events,
         report.fields,
     );

@@ -440,7 +440,8 @@ codes! {
     /// A file named on the command line is not a consentlint document: no known `kind:`
     /// and no JSON Schema `$schema`.
     ///
-    /// (Files found by walking a directory are skipped silently and counted instead.)
+    /// (Files found by walking a directory are skipped and counted instead; `check
+    /// --verbose` lists them and why, and a run that checked none is `nothing-checked`.)
     UnknownDocument = "unknown-document", Input, Error;
     /// `check` read no consentlint document: every file it found was skipped (not a
     /// manifest, event schema, Glean metrics file, policy or taxonomy), or none was found.

@@ -72,9 +72,8 @@ pub struct Report {
     pub files: usize,
     /// Of `files`, those that are documents to check: not the project config or a baseline.
     pub documents: usize,
-    pub skipped: usize,
     /// Every walked file that is no consentlint document, and why, in path order.
-    pub skipped_files: Vec<(String, String)>,
+    pub skipped: Vec<(String, String)>,
     pub events: usize,
     pub fields: usize,
     /// Every file checked, in output order.
@@ -212,10 +211,10 @@ pub fn run(options: &Options) -> Report {
             report.documents += usize::from(!partial.setting);
             report.checked.push(partial.file);
         } else {
-            report.skipped += 1;
-            if let Some(reason) = partial.skipped {
-                report.skipped_files.push((partial.file, reason));
-            }
+            let reason = partial
+                .skipped
+                .unwrap_or_else(|| "not a document".to_owned());
+            report.skipped.push((partial.file, reason));
         }
         report.events += partial.outcome.events;
         report.fields += partial.outcome.fields;
@@ -230,7 +229,7 @@ pub fn run(options: &Options) -> Report {
         report.diagnostics.extend(overlays.unmatched(&traces));
     }
     report.checked.sort();
-    report.skipped_files.sort();
+    report.skipped.sort();
     report
         .suppressions
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -247,7 +246,7 @@ pub fn nothing_checked(report: &Report, paths: &[PathBuf]) -> Diagnostic {
         .first()
         .map_or_else(|| ".".to_owned(), |p| p.display().to_string());
     let paths: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
-    let found = match report.skipped {
+    let found = match report.skipped.len() {
         0 => "no file to check was found".to_owned(),
         1 => "the one file found is not a consentlint document".to_owned(),
         n => format!("none of the {n} files found is a consentlint document"),
@@ -257,7 +256,7 @@ pub fn nothing_checked(report: &Report, paths: &[PathBuf]) -> Diagnostic {
         first,
         format!("nothing was checked in {}: {found}", paths.join(", ")),
     )
-    .with_help(if report.skipped > 0 {
+    .with_help(if !report.skipped.is_empty() {
         "`--verbose` lists each skipped file and why; point `check` at manifests, event schemas or metrics.yaml files, or pass `--allow-empty` if a run with nothing to check is expected"
     } else {
         "check the path and the config's `include:`/`exclude:`, or pass `--allow-empty` if a run with nothing to check is expected"
