@@ -1,8 +1,9 @@
 //! The README's two commands, typed literally in a fresh copy of the repository placed
 //! where no `../shared/` is beside it — as on any machine that clones from the host.
 //!
-//! Slow (it builds and runs the whole suite a second time), so it is `#[ignore]`d in a
-//! plain `cargo test`; `.ci/run` runs it with `cargo test --test fresh_clone -- --ignored`.
+//! Slow (it builds the workspace's crates again and runs the whole suite in the clone), so it
+//! is `#[ignore]`d in a plain `cargo test`; `.ci/run` runs it with `cargo test --test
+//! fresh_clone -- --ignored`, and that is CI's one full run of the suite.
 //!
 //! The copy is a `git clone` of the checkout with the working tree's changes laid over it
 //! (tracked files as they are now, new files git does not ignore, deleted files gone), so
@@ -41,7 +42,7 @@ fn files_a_clone_has(checkout: &Path) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "builds and runs the suite again; run by .ci/run"]
+#[ignore = "builds and runs the whole suite in a fresh clone; run by .ci/run"]
 fn the_readme_two_commands_work_in_a_fresh_clone() {
     let checkout = std::env::current_dir().unwrap();
     let readme_text = std::fs::read_to_string("README.md").unwrap();
