@@ -10,6 +10,13 @@
 //! on a clean checkout — as in CI — it is exactly a clone of `HEAD`. It builds into this checkout's `target/` (cargo
 //! hashes workspace members by their path inside the workspace, so the dependencies built
 //! for the outer suite are reused and only the workspace's own crates are rebuilt).
+//!
+//! That sharing has one trap, and the test closes it: cargo also judges the workspace's own
+//! artifacts fresh by that relative path, so after the clone built them, a `cargo test` here
+//! would run the clone's binaries — with the clone's (deleted) directory compiled into every
+//! `env!("CARGO_MANIFEST_DIR")` and no `../shared/` beside it. When the test ends, pass or
+//! fail, it removes the workspace crates' artifacts (`cargo clean --workspace`, both
+//! profiles), so the next build here compiles this checkout's own.
 
 #[path = "common/readme.rs"]
 mod readme;
@@ -76,6 +83,10 @@ fn the_readme_two_commands_work_in_a_fresh_clone() {
     let home = scratch.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
     let target_dir = checkout.join("target");
+    let _own_artifacts_next = CleanWorkspaceArtifacts {
+        checkout: checkout.clone(),
+        target_dir: target_dir.clone(),
+    };
     let in_clone = |command: &str| {
         readme::run(
             &format!(
@@ -116,6 +127,33 @@ fn the_readme_two_commands_work_in_a_fresh_clone() {
         "no visible skip note:\n{}",
         tail(&ran.stderr)
     );
+}
+
+/// Removes the workspace crates' artifacts from the shared `target/` when dropped: the clone
+/// built them, and cargo would otherwise take them for this checkout's.
+struct CleanWorkspaceArtifacts {
+    checkout: std::path::PathBuf,
+    target_dir: std::path::PathBuf,
+}
+
+impl Drop for CleanWorkspaceArtifacts {
+    fn drop(&mut self) {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        for profile in [&[][..], &["--release"][..]] {
+            let cleaned = Command::new(&cargo)
+                .args(["clean", "--workspace", "--quiet", "--target-dir"])
+                .arg(&self.target_dir)
+                .args(profile)
+                .current_dir(&self.checkout)
+                .status();
+            if !matches!(cleaned, Ok(status) if status.success()) {
+                eprintln!(
+                    "warning: could not remove the clone's builds of the workspace crates; \
+                     run `cargo clean --workspace` before the next `cargo test` here"
+                );
+            }
+        }
+    }
 }
 
 /// The last lines of a long output, where cargo reports what failed.
