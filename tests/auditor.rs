@@ -281,6 +281,56 @@ fn diff_sees_new_regions_and_longer_retention() {
     assert_eq!(doc["tighter"], serde_json::json!([]));
 }
 
+/// How far ahead collection may end is a limit like the others: a longer one is looser,
+/// and a limit where there was none tighter.
+#[test]
+fn diff_sees_how_long_collection_may_last() {
+    let base = "tests/fixtures/codes/expiry-too-far/policy.yaml";
+    let original = std::fs::read_to_string(base).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kinds = |text: String| {
+        let path = dir.path().join("policy.yaml");
+        std::fs::write(&path, text).unwrap();
+        let (json, stderr, _) = consentlint(&[
+            "policy",
+            "diff",
+            base,
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let doc: serde_json::Value = serde_json::from_str(&json).expect(&stderr);
+        ["looser", "tighter"].map(|side| {
+            doc[side]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {}",
+                        c["kind"].as_str().unwrap(),
+                        c["detail"].as_str().unwrap()
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let [looser, tighter] =
+        kinds(original.replacen("max_expiry_days: 730", "max_expiry_days: 1095", 1));
+    assert_eq!(
+        looser,
+        ["longer-collection: expiry limit 1095 days (was 730 days)"]
+    );
+    assert!(tighter.is_empty(), "{tighter:?}");
+    let [looser, tighter] =
+        kinds(original.replacen("max_expiry_days: 730", "max_expiry_days: 365", 1));
+    assert!(looser.is_empty(), "{looser:?}");
+    assert_eq!(
+        tighter,
+        ["shorter-collection: expiry limit 365 days (was 730 days)"]
+    );
+}
+
 #[test]
 fn diff_reads_git_revisions_and_says_when_it_cannot() {
     let (text, stderr, code) = consentlint(&[

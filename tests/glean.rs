@@ -355,3 +355,90 @@ fn data_review_findings_match_glinters_over_all_its_fixtures() {
         .count();
     assert_eq!(reviews, 67);
 }
+
+const LIFETIMES: &str = "tests/fixtures/sources/glean-lifetimes";
+
+/// The findings of `expires` and `lifetime` on the lifetimes fixture as of `today`.
+fn expiry_findings(today: &str) -> Vec<String> {
+    let (_, found) = check(&[
+        &format!("{LIFETIMES}/metrics.yaml"),
+        "--policy",
+        &format!("{LIFETIMES}/policy.yaml"),
+        "--today",
+        today,
+    ]);
+    found
+        .into_iter()
+        .map(|f| f.replace(&format!("{LIFETIMES}/metrics.yaml:"), ""))
+        .collect()
+}
+
+/// `--today` pins the date `expires` is read against: a metric expires on its date, and a
+/// `user`-lifetime value's retention is counted from today to its `expires`.
+#[test]
+fn expiry_and_lifetime_retention_follow_the_pinned_date() {
+    assert_eq!(
+        expiry_findings("2026-08-31"),
+        [
+            "32:14 collection-expired",
+            "51:14 expiry-too-far",
+            "60:14 expiry-too-far",
+            "80:14 retention-exceeded",
+            "99:14 retention-exceeded",
+        ]
+    );
+    // A day later the toolbar metric has expired; 2026-11-02 is the last day from which
+    // `short_lived_query` (until 2027-01-31) is kept at most 90 days.
+    assert_eq!(
+        expiry_findings("2026-11-02"),
+        [
+            "23:14 collection-expired",
+            "32:14 collection-expired",
+            "51:14 expiry-too-far",
+            "60:14 expiry-too-far",
+            "80:14 retention-exceeded",
+        ]
+    );
+    // `--today` wins over CONSENTLINT_TODAY.
+    let out = Command::new(env!("CARGO_BIN_EXE_consentlint"))
+        .args(["check", &format!("{LIFETIMES}/metrics.yaml"), "--policy"])
+        .arg(format!("{LIFETIMES}/policy.yaml"))
+        .args(["--today", "2026-08-31", "--format", "concise"])
+        .env("CONSENTLINT_TODAY", "2026-11-23")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains(":23:14:"), "{text}");
+    // A date that is not one is a usage error.
+    let out = Command::new(env!("CARGO_BIN_EXE_consentlint"))
+        .args(["check", LIFETIMES, "--today", "2026-02-30"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`2026-02-30` is not a date (YYYY-MM-DD)")
+    );
+}
+
+/// Over the corpus's metrics files, on 2026-12-04, with the fixture's policy (expired
+/// metrics reported, collection within 730 days): `collection-expired` falls on the 389
+/// metrics glean_parser 22.0.1's glinter reports EXPIRED that day, and the dated
+/// `expiry-too-far` on its 8 EXPIRATION_DATE_TOO_FAR (counted with `glean_parser glinter`
+/// file by file); the 1,123 `expires: never`, which glinter accepts, are `expiry-too-far`
+/// because this policy says collection must end.
+#[test]
+fn expiry_findings_over_the_corpus_match_glinters() {
+    let Some(dir) = shared_corpus("glean-metrics/", "the expiry comparison with glinter") else {
+        return;
+    };
+    let (_, found) = check(&[
+        &dir,
+        "--policy",
+        &format!("{LIFETIMES}/policy.yaml"),
+        "--today",
+        "2026-12-04",
+    ]);
+    let count = |code: &str| found.iter().filter(|f| f.ends_with(code)).count();
+    assert_eq!(count(" collection-expired"), 389);
+    assert_eq!(count(" expiry-too-far"), 8 + 1_123);
+}

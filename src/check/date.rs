@@ -1,4 +1,4 @@
-//! Calendar dates for suppression expiry, without a date-time dependency.
+//! Calendar dates for suppression and collection expiry, without a date-time dependency.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -41,6 +41,29 @@ impl Date {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         Date::from_days((secs / 86_400) as i64)
+    }
+
+    /// Days since 1970-01-01 (the inverse of [`Date::from_days`]).
+    pub fn days(self) -> i64 {
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year.rem_euclid(400);
+        let month = i64::from(self.month);
+        let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5
+            + i64::from(self.day)
+            - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days later (earlier when negative).
+    pub fn plus_days(self, days: i64) -> Date {
+        Date::from_days(self.days() + days)
+    }
+
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.days() - self.days()
     }
 
     /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -88,5 +111,17 @@ mod tests {
     fn converts_days_since_epoch() {
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days(20_780).to_string(), "2026-11-23");
+        for days in [-800_000, -1, 0, 59, 60, 365, 11_016, 20_780, 2_932_896] {
+            assert_eq!(
+                Date::from_days(days).days(),
+                days,
+                "{}",
+                Date::from_days(days)
+            );
+        }
+        let today = Date::parse("2026-12-04").unwrap();
+        assert_eq!(today.plus_days(730).to_string(), "2028-12-03");
+        assert_eq!(today.days_until(Date::parse("2027-01-01").unwrap()), 28);
+        assert_eq!(today.days_until(Date::parse("2026-12-01").unwrap()), -3);
     }
 }

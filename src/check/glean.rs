@@ -7,6 +7,8 @@
 //! manifest gets, pointing into the metrics.yaml: the `type:` that made a field sensitive,
 //! the `data_sensitivity` entry that set the level.
 
+use super::date::Date;
+use super::expiry::Expiry;
 use super::field::FieldSite;
 use super::names::{self, ValueKind};
 use super::{EventSite, FileOutcome, check_fields};
@@ -16,7 +18,7 @@ use crate::document::Sp;
 use crate::document::glean::{BUILTIN_PINGS, Metric, file_tags, is_builtin_ping};
 use crate::load::Node;
 use crate::load::schema_check::Format;
-use crate::policy::table::GleanMapping;
+use crate::policy::table::{GleanMapping, LifetimeRetention};
 use crate::policy::taxonomy::Origin;
 use crate::policy::{Policy, Verdict};
 use crate::source::SourceFile;
@@ -161,7 +163,23 @@ pub fn check_metrics(
         if let Some(registry) = cx.glean {
             resolve(source, metric, registry, &mut out);
         }
-        let site = event_site(source, metric, mapping, policy, &mut out);
+        let mut site = event_site(source, metric, mapping, policy, &mut out);
+        out.extend(
+            metric
+                .expires
+                .as_ref()
+                .and_then(|written| super::expiry::impossible_date(source, written)),
+        );
+        let declared = super::expiry::Declared {
+            expires: metric.expires.as_ref(),
+            event_span: metric.name.span,
+            absent_is_finding: false,
+            no_lint: &metric.no_lint,
+        };
+        super::expiry::check(source, &declared, site.level, policy, cx.today, &mut out);
+        site.retention_days = lifetime_retention(
+            source, metric, mapping, site.level, policy, cx.today, &mut out,
+        );
         // The mapping's `refine:` entry for the metric's value, decided once.
         let value_type = metric.metric_type.as_ref().and_then(|t| {
             refined(metric, &t.value, mapping)
@@ -237,6 +255,120 @@ fn data_review(
             required,
         ));
     }
+}
+
+/// How long the metric keeps its value, from its `lifetime` (Glean's default: `ping`) as
+/// the mapping's `lifetimes:` says, checked against the policy's retention limit for the
+/// metric's level. `None`: no bound, or nobody says (a mapping without `lifetimes:` checks
+/// nothing here).
+fn lifetime_retention(
+    source: &Arc<SourceFile>,
+    metric: &Metric,
+    mapping: &GleanMapping,
+    level: Option<crate::policy::LevelIdx>,
+    policy: &Policy,
+    today: Date,
+    out: &mut Vec<Diagnostic>,
+) -> Option<u64> {
+    if mapping.lifetimes.is_empty() {
+        return None;
+    }
+    let (lifetime, lifetime_span) = metric
+        .lifetime
+        .as_ref()
+        .map_or(("ping", metric.name.span), |l| (l.value.as_str(), l.span));
+    let expires = metric
+        .expires
+        .as_ref()
+        .and_then(|e| Some((e, Expiry::parse(&e.value)?)));
+    // How long, where that is said, and in words for the finding.
+    let (days, span, what) = match mapping.lifetime(lifetime) {
+        None => (
+            None,
+            lifetime_span,
+            format!(
+                "lifetime `{lifetime}` has no retention in the policy's Glean mapping (`sources.glean.lifetimes`)"
+            ),
+        ),
+        Some((LifetimeRetention::Days(days), _)) => (
+            Some(days),
+            lifetime_span,
+            format!("a `{lifetime}` lifetime keeps the value {days} days"),
+        ),
+        Some((LifetimeRetention::UntilExpiry, _)) => match expires {
+            Some((e, Expiry::On(date))) => {
+                let days = u64::try_from(today.days_until(date)).unwrap_or(0);
+                (
+                    Some(days),
+                    e.span,
+                    format!(
+                        "a `{lifetime}` lifetime keeps the value until `expires: {date}`, {days} days from today"
+                    ),
+                )
+            }
+            Some((e, Expiry::Expired)) => (Some(0), e.span, String::new()),
+            Some((e, Expiry::Never)) => (
+                None,
+                e.span,
+                format!(
+                    "a `{lifetime}` lifetime keeps the value until the metric expires, and `expires: never` does not"
+                ),
+            ),
+            Some((e, Expiry::Version(v))) => (
+                None,
+                e.span,
+                format!(
+                    "a `{lifetime}` lifetime keeps the value until version {v} ships, which has no date"
+                ),
+            ),
+            // No (readable) `expires`: Glean's schema reports it.
+            None => return None,
+        },
+    };
+    let limits = match level {
+        Some(level) => policy.limits_at(level),
+        None => policy.limits.clone(),
+    };
+    let Some((max, origin)) = &limits.max_retention_days else {
+        return days;
+    };
+    if days.is_some_and(|d| d <= *max) {
+        return days;
+    }
+    let message = match days {
+        Some(_) => format!("{what}, beyond the policy's limit of {max} days"),
+        None => format!("{what}; the policy keeps data at most {max} days"),
+    };
+    let shorter: Vec<String> = mapping
+        .lifetimes
+        .iter()
+        .filter(|(_, r, _)| matches!(r, LifetimeRetention::Days(d) if d <= max))
+        .map(|(l, _, _)| format!("`lifetime: {l}`"))
+        .collect();
+    let mut help = match mapping.lifetime(lifetime) {
+        Some((LifetimeRetention::UntilExpiry, _)) => format!(
+            "set `expires: {}` or earlier",
+            today.plus_days(i64::try_from(*max).unwrap_or(i64::MAX / 2))
+        ),
+        _ => String::new(),
+    };
+    if !shorter.is_empty() {
+        if !help.is_empty() {
+            help.push_str(", or ");
+        }
+        help.push_str(&format!("give it {}", shorter.join(" or ")));
+    }
+    if help.is_empty() {
+        help = format!(
+            "map lifetime `{lifetime}` in `sources.glean.lifetimes` to at most {max} days, if that is how long it is kept"
+        );
+    }
+    let mut d = super::limits::retention_exceeded(source, span, message, *max, origin, help);
+    if let Some((_, said)) = mapping.lifetime(lifetime) {
+        d = d.with_related(said.label(format!("the mapping's retention for `{lifetime}`")));
+    }
+    out.push(d);
+    days
 }
 
 /// The event a metric is: its level is the highest its `data_sensitivity` entries map to.

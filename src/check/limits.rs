@@ -1,4 +1,4 @@
-//! Event-level limits: transport, regions and retention.
+//! Event-level limits: transport, regions and retention (collection's end is `expiry.rs`'s).
 //!
 //! An event inherits `transport`, `regions` and `retention_days` from the manifest's
 //! `defaults:`. When the policy limits one of them, an event that declares nothing for it
@@ -7,6 +7,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Sp;
 use crate::document::manifest::{EventDecl, ManifestDoc};
+use crate::policy::taxonomy::Origin;
 use crate::policy::{LevelIdx, Policy};
 use crate::source::{SourceFile, Span};
 use std::sync::Arc;
@@ -16,6 +17,7 @@ pub struct Settings<'a> {
     pub transport: Option<&'a Sp<String>>,
     pub regions: Option<&'a [Sp<String>]>,
     pub retention_days: Option<&'a Sp<u64>>,
+    pub expires: Option<&'a Sp<String>>,
     /// Where to point when a setting is missing altogether.
     pub event_span: Span,
 }
@@ -38,6 +40,11 @@ impl<'a> Settings<'a> {
                 .retention_days
                 .as_ref()
                 .or(doc.defaults.retention_days.as_ref()),
+            expires: event
+                .settings
+                .expires
+                .as_ref()
+                .or(doc.defaults.expires.as_ref()),
             event_span: event.name.span,
         }
     }
@@ -124,13 +131,31 @@ pub fn check(
                 ),
             ),
         };
-        out.push(
-            Diagnostic::at(Code::RetentionExceeded, source, span, message)
-                .with_label(format!("at most {max} days"))
-                .with_help(format!("set `retention_days: {max}` or less"))
-                .with_related(origin.label("retention limit")),
-        );
+        out.push(retention_exceeded(
+            source,
+            span,
+            message,
+            *max,
+            origin,
+            format!("set `retention_days: {max}` or less"),
+        ));
     }
+}
+
+/// `retention-exceeded` for an event (`message` says how long it keeps data, or that
+/// nobody says) past the `max` days of the limit at `origin`.
+pub fn retention_exceeded(
+    source: &Arc<SourceFile>,
+    span: Span,
+    message: String,
+    max: u64,
+    origin: &Origin,
+    help: String,
+) -> Diagnostic {
+    Diagnostic::at(Code::RetentionExceeded, source, span, message)
+        .with_label(format!("at most {max} days"))
+        .with_help(help)
+        .with_related(origin.label("retention limit"))
 }
 
 fn quoted(items: &[&str]) -> String {

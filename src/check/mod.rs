@@ -7,6 +7,7 @@
 
 pub mod date;
 pub mod event_schema;
+pub mod expiry;
 pub mod field;
 pub mod glean;
 mod limits;
@@ -122,6 +123,17 @@ pub fn check_manifest(
     let mut outcome = FileOutcome::default();
     let mut ref_files = event_schema::RefFiles::default();
     let mut seen_events: HashMap<&str, &Sp<String>> = HashMap::default();
+    outcome.diagnostics.extend(
+        doc.defaults
+            .expires
+            .iter()
+            .chain(
+                doc.events
+                    .iter()
+                    .filter_map(|e| e.settings.expires.as_ref()),
+            )
+            .filter_map(|written| expiry::impossible_date(source, written)),
+    );
     for event in &doc.events {
         if let Some(first) = seen_events.insert(&event.name.value, &event.name) {
             outcome
@@ -167,6 +179,13 @@ fn check_event(
     if let Some(level) = level {
         limits::check(source, &settings, level, policy, &mut out);
     }
+    let declared = expiry::Declared {
+        expires: settings.expires,
+        event_span: event.name.span,
+        absent_is_finding: true,
+        no_lint: &[],
+    };
+    expiry::check(source, &declared, level, policy, cx.today, &mut out);
     let site = EventSite {
         name: event.name.value.clone(),
         level,

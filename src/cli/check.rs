@@ -4,6 +4,7 @@
 
 use super::{Color, Format, ProjectRun, emit, emit_with, project_rules, render_ci};
 use consentlint::baseline::{self, Baseline};
+use consentlint::check::date::Date;
 use consentlint::config::FailOn;
 use consentlint::diagnostic::Diagnostic;
 use consentlint::render::{self, Summary, human};
@@ -98,9 +99,17 @@ pub struct CheckArgs {
     /// Let a run that checks no document pass (by default it is `nothing-checked`, exit 2).
     #[arg(long)]
     allow_empty: bool,
+    /// Judge dates (`expires` of events and suppressions) as if today were this day
+    /// [default: `CONSENTLINT_TODAY` when set, else today in UTC].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    today: Option<Date>,
     /// Also list, on standard error, every file skipped as not a consentlint document, and why.
     #[arg(long, short = 'v')]
     verbose: bool,
+}
+
+fn parse_today(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -129,6 +138,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
         mut options,
         problems,
     } = project;
+    if let Some(today) = args.today {
+        options.today = today;
+    }
     match (
         args.paths.iter().any(|p| p.as_os_str() == "-"),
         &args.stdin_filename,

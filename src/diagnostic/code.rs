@@ -106,6 +106,35 @@ codes! {
     ///
     /// Fix: lower `retention_days` to the limit named in the help.
     RetentionExceeded = "retention-exceeded", Finding, Error;
+    /// The event's collection ends later than the policy allows, or never.
+    ///
+    /// Reported against the policy's `limits.max_expiry_days` (or `limits.per_level`), which
+    /// makes every collection end within that many days of today: an `expires` date further
+    /// ahead, `expires: never`, or a manifest event with no `expires` at all. A Glean
+    /// metric's `expires` is read the same way (glean_parser's EXPIRATION_DATE_TOO_FAR, with
+    /// the limit the policy's, not a fixed 730 days; `no_lint: [EXPIRATION_DATE_TOO_FAR]`
+    /// opts a metric out); a Glean version expiry has no date and is not checked.
+    ///
+    /// Example: `expires: never` on an event at `optional` where the policy says
+    /// `per_level: { optional: { max_expiry_days: 365 } }`.
+    ///
+    /// Fix: set `expires:` to the date named in the help or earlier, and renew the
+    /// collection after review.
+    ExpiryTooFar = "expiry-too-far", Finding, Error;
+    /// The event's `expires` date has passed, and it is still declared.
+    ///
+    /// Reported only when the policy asks for it with `defaults.expired: error` or
+    /// `warning` (the finding's severity); by default an expired event is not reported. An
+    /// event expires on its `expires` date (Glean's reading: a metric whose date is today or
+    /// earlier is expired, as is one marked `expires: expired`; glean_parser's EXPIRED, and
+    /// `no_lint: [EXPIRED]` opts a metric out). Dates are compared with today in UTC, or
+    /// with `check --today` / `CONSENTLINT_TODAY` when set.
+    ///
+    /// Example: `expires: 2026-06-30` on an event checked on 2026-11-23.
+    ///
+    /// Fix: remove the event and the code that sends it, or renew the collection with a
+    /// later `expires` after review.
+    CollectionExpired = "collection-expired", Finding, Warning;
     /// No rule of the policy covers the field's data type, and the policy's
     /// `defaults.unmatched` is `deny`.
     ///

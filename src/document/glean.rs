@@ -2,7 +2,7 @@
 //!
 //! In: the tree of a file whose `$schema` is `moz://mozilla.org/schemas/glean/metrics/…`.
 //! Out: one [`Metric`] per metric, named `category.metric` as Glean names it, with its
-//! `type`, `data_sensitivity` and event `extra_keys`, each with its span. Glean's own
+//! `type`, `data_sensitivity`, event `extra_keys`, `expires` and `lifetime`, each with its span. Glean's own
 //! schema is glean_parser's business; entries of an unexpected shape read as absent, and
 //! nothing here fails or panics.
 
@@ -37,6 +37,10 @@ pub struct Metric {
     pub tags: Vec<Sp<String>>,
     /// The glean_parser lints the metric opts out of: its own `no_lint` and the file's.
     pub no_lint: Vec<String>,
+    /// `expires` as written: a date, `never`, `expired` or a major version.
+    pub expires: Option<Sp<String>>,
+    /// `lifetime` (Glean's default, when absent, is `ping`).
+    pub lifetime: Option<Sp<String>>,
     /// `data_reviews`: the span of the key and its entries, when the metric has the key.
     pub data_reviews: Option<(Span, Vec<Sp<String>>)>,
 }
@@ -138,6 +142,8 @@ pub fn read(root: &Node) -> Vec<Metric> {
                     })
                     .collect(),
                 send_in_pings: document::strings(node, "send_in_pings").unwrap_or_default(),
+                expires: document::text(node, "expires"),
+                lifetime: document::string(node, "lifetime"),
                 tags: node
                     .get("metadata")
                     .and_then(|m| document::strings(m, "tags"))

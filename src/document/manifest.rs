@@ -18,6 +18,8 @@ pub struct EventSettings {
     pub transport: Option<Sp<String>>,
     pub regions: Option<Vec<Sp<String>>>,
     pub retention_days: Option<Sp<u64>>,
+    /// `expires:` as written: a date (`YYYY-MM-DD`) or `never`.
+    pub expires: Option<Sp<String>>,
     pub identification: Option<Sp<String>>,
 }
 
@@ -69,6 +71,7 @@ fn read_settings(node: &Node) -> EventSettings {
         transport: string(node, "transport"),
         regions: strings(node, "regions"),
         retention_days: uint(node, "retention_days"),
+        expires: text(node, "expires"),
         identification: string(node, "identification"),
     }
 }

@@ -39,6 +39,8 @@ pub struct GleanMappingDecl {
     pub require_data_review: Option<Span>,
     /// `refine:`, in order.
     pub refine: Vec<RefineDecl>,
+    /// `lifetimes:` — Glean lifetime → days or `until-expiry`, as written.
+    pub lifetimes: Vec<(Sp<String>, Sp<String>)>,
 }
 
 /// One `refine:` entry: metrics of these types whose words say so get another data type.
@@ -70,6 +72,8 @@ pub struct DefaultsDecl {
     pub unclassified: Option<Sp<String>>,
     pub unmatched: Option<Sp<String>>,
     pub identification: Option<Sp<String>>,
+    /// `expired: error | warning | allow`: what an event past its `expires` date is.
+    pub expired: Option<Sp<String>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -77,6 +81,7 @@ pub struct LimitSet {
     pub transport: Option<Vec<Sp<String>>>,
     pub regions: Option<Vec<Sp<String>>>,
     pub max_retention_days: Option<Sp<u64>>,
+    pub max_expiry_days: Option<Sp<u64>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -148,6 +153,19 @@ fn read_glean(sources: &Node) -> Option<GleanMappingDecl> {
         data_sensitivity: string_map(node, "data_sensitivity"),
         metric_types: string_map(node, "metric_types"),
         extra_types: string_map(node, "extra_types"),
+        lifetimes: node
+            .get("lifetimes")
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| {
+                let value = e.value.scalar_text()?;
+                Some((
+                    Sp::new(e.key.clone(), e.key_span),
+                    Sp::new(value, e.value.span),
+                ))
+            })
+            .collect(),
         refine: node
             .get("refine")
             .and_then(Node::as_seq)
@@ -220,6 +238,7 @@ fn plain(list: Option<Vec<Sp<String>>>) -> Vec<String> {
 fn read_defaults(node: &Node) -> DefaultsDecl {
     DefaultsDecl {
         unclassified: string(node, "unclassified"),
+        expired: string(node, "expired"),
         unmatched: string(node, "unmatched"),
         identification: string(node, "identification"),
     }
@@ -230,6 +249,7 @@ fn read_limit_set(node: &Node) -> LimitSet {
         transport: strings(node, "transport"),
         regions: strings(node, "regions"),
         max_retention_days: uint(node, "max_retention_days"),
+        max_expiry_days: uint(node, "max_expiry_days"),
     }
 }
 

@@ -352,7 +352,35 @@ fn compare_limits(old: &LimitSet, new: &LimitSet) -> Vec<Change> {
     if r0 != r1 {
         out.push(retention_change("retention limit", r0, r1, Vec::new()));
     }
+    let (e0, e1) = (
+        old.max_expiry_days.as_ref().map(|e| e.0),
+        new.max_expiry_days.as_ref().map(|e| e.0),
+    );
+    if e0 != e1 {
+        out.push(expiry_change(e0, e1));
+    }
     out
+}
+
+/// A change of how far ahead collection may end (`None`: no limit, `never` allowed).
+fn expiry_change(e0: Option<u64>, e1: Option<u64>) -> Change {
+    let days = |e: Option<u64>| e.map_or("unlimited".to_owned(), |d| format!("{d} days"));
+    let longer = match (e0, e1) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(x), Some(y)) => y > x,
+    };
+    let (direction, kind) = if longer {
+        (Direction::Looser, "longer-collection")
+    } else {
+        (Direction::Tighter, "shorter-collection")
+    };
+    change(
+        direction,
+        kind,
+        format!("expiry limit {} (was {})", days(e1), days(e0)),
+        Vec::new(),
+    )
 }
 
 /// A change of the longest retention allowed (`None`: unlimited).

@@ -80,6 +80,8 @@ pub struct LimitSet {
     pub transport: Option<Vec<(String, Origin)>>,
     pub regions: Option<Vec<(String, Origin)>>,
     pub max_retention_days: Option<(u64, Origin)>,
+    /// An event's collection ends (its `expires`) at most this many days after today.
+    pub max_expiry_days: Option<(u64, Origin)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +98,9 @@ pub struct Defaults {
     pub identification: Identification,
     /// Where `unmatched` was set, for pointing a `no-grant` at it.
     pub unmatched_origin: Option<Origin>,
+    /// `expired:` — an event past its `expires` date is `collection-expired` at this
+    /// severity (`None`: `allow`, not reported), and where the policy says so.
+    pub expired: Option<(crate::diagnostic::Severity, Origin)>,
 }
 
 /// How telemetry definitions written in other formats map onto the policy (`sources:` in
@@ -121,6 +126,29 @@ pub struct GleanMapping {
     pub require_data_review: Option<Origin>,
     /// `refine:`, in order: the first that matches a metric gives its value's data type.
     pub refinements: Vec<Refinement>,
+    /// `lifetimes:` — how long a metric of each Glean lifetime keeps its value, as the
+    /// event's retention (empty: Glean metrics have no retention to check).
+    pub lifetimes: Vec<(String, LifetimeRetention, Origin)>,
+}
+
+/// The retention a Glean `lifetime` gives a metric's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LifetimeRetention {
+    /// A fixed number of days (`ping`: until the ping is sent; `application`: until the
+    /// application restarts).
+    Days(u64),
+    /// Until the metric expires (`user`: the value lives as long as the profile, and is
+    /// sent until the metric's `expires`; `never`: no bound).
+    UntilExpiry,
+}
+
+impl LifetimeRetention {
+    pub fn parse(text: &str) -> Option<LifetimeRetention> {
+        match text {
+            "until-expiry" => Some(LifetimeRetention::UntilExpiry),
+            days => days.parse().ok().map(LifetimeRetention::Days),
+        }
+    }
 }
 
 /// A metric of one of `metric_types` whose name, category or description has one of the
@@ -151,6 +179,14 @@ impl GleanMapping {
 
     pub fn extra_type(&self, glean_type: &str) -> Option<&str> {
         lookup(&self.extra_types, glean_type).map(String::as_str)
+    }
+
+    /// The retention of a metric of this Glean lifetime, and where the mapping says so.
+    pub fn lifetime(&self, lifetime: &str) -> Option<(LifetimeRetention, &Origin)> {
+        self.lifetimes
+            .iter()
+            .find(|(l, _, _)| l == lifetime)
+            .map(|(_, r, o)| (*r, o))
     }
 }
 
@@ -427,6 +463,9 @@ impl Policy {
             max_retention_days: specific
                 .and_then(|s| s.max_retention_days.clone())
                 .or_else(|| self.limits.max_retention_days.clone()),
+            max_expiry_days: specific
+                .and_then(|s| s.max_expiry_days.clone())
+                .or_else(|| self.limits.max_expiry_days.clone()),
         }
     }
 }

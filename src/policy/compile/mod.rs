@@ -90,6 +90,7 @@ struct Merged<'a> {
     unclassified: Option<(&'a Layer, &'a Sp<String>)>,
     unmatched: Option<(&'a Layer, &'a Sp<String>)>,
     identification: Option<(&'a Layer, &'a Sp<String>)>,
+    expired: Option<(&'a Layer, &'a Sp<String>)>,
 }
 
 impl<'a> Merged<'a> {
@@ -101,6 +102,7 @@ impl<'a> Merged<'a> {
             unclassified: None,
             unmatched: None,
             identification: None,
+            expired: None,
         };
         for layer in layers {
             let d = &layer.doc;
@@ -121,6 +123,9 @@ impl<'a> Merged<'a> {
             }
             if let Some(v) = &d.defaults.identification {
                 merged.identification = Some((layer, v));
+            }
+            if let Some(v) = &d.defaults.expired {
+                merged.expired = Some((layer, v));
             }
         }
         merged
@@ -218,6 +223,14 @@ fn defaults(merged: &Merged<'_>) -> Defaults {
         unmatched_origin: merged
             .unmatched
             .map(|(layer, v)| origin(&layer.source, v.span)),
+        expired: merged.expired.and_then(|(layer, v)| {
+            let severity = match v.value.as_str() {
+                "error" => crate::diagnostic::Severity::Error,
+                "warning" => crate::diagnostic::Severity::Warning,
+                _ => return None,
+            };
+            Some((severity, origin(&layer.source, v.span)))
+        }),
     }
 }
 
@@ -317,5 +330,8 @@ fn merge_limits(into: &mut LimitSet, from: &doc::LimitSet, source: &Arc<SourceFi
     }
     if let Some(d) = &from.max_retention_days {
         into.max_retention_days = Some((d.value, origin(source, d.span)));
+    }
+    if let Some(d) = &from.max_expiry_days {
+        into.max_expiry_days = Some((d.value, origin(source, d.span)));
     }
 }

@@ -9,7 +9,7 @@ use crate::document::Sp;
 use crate::document::policy::{self as doc, GleanMappingDecl, RuleDecl};
 use crate::policy::problems;
 use crate::policy::table::{
-    ConsentLevel, Effect, GleanMapping, Mappings, Refinement, Rule, Selector,
+    ConsentLevel, Effect, GleanMapping, LifetimeRetention, Mappings, Refinement, Rule, Selector,
 };
 use crate::policy::taxonomy::{DataClass, Identification, Origin, Taxonomy, TypeId};
 use crate::source::SourceFile;
@@ -246,6 +246,20 @@ impl Resolver<'_> {
                 source: Arc::clone(source),
                 span,
             }),
+            lifetimes: decl
+                .lifetimes
+                .iter()
+                .filter_map(|(lifetime, retention)| {
+                    Some((
+                        lifetime.value.clone(),
+                        LifetimeRetention::parse(&retention.value)?,
+                        Origin {
+                            source: Arc::clone(source),
+                            span: retention.span,
+                        },
+                    ))
+                })
+                .collect(),
             refinements: decl
                 .refine
                 .iter()
