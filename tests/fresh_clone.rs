@@ -15,8 +15,12 @@
 //! artifacts fresh by that relative path, so after the clone built them, a `cargo test` here
 //! would run the clone's binaries — with the clone's (deleted) directory compiled into every
 //! `env!("CARGO_MANIFEST_DIR")` and no `../shared/` beside it. When the test ends, pass or
-//! fail, it removes the workspace crates' artifacts (`cargo clean --workspace`, both
-//! profiles), so the next build here compiles this checkout's own.
+//! fail, it removes the workspace crates' debug artifacts (`cargo clean --workspace`; the
+//! README's commands build no release), so the next build here compiles this checkout's own.
+//!
+//! Last, when `../shared/` is beside this checkout (our machines, CI), it is linked beside
+//! the clone and the targets that read the full corpora run again in the clone: CI's one
+//! run of the corpus checks, on the builds the clone already has.
 
 #[path = "common/readme.rs"]
 mod readme;
@@ -127,10 +131,66 @@ fn the_readme_two_commands_work_in_a_fresh_clone() {
         "no visible skip note:\n{}",
         tail(&ran.stderr)
     );
+
+    // Then, on our machines, the checks that read the full corpora: ../shared/ is put beside
+    // the clone, and the targets that read it run again there, on the clone's own builds
+    // (building this checkout's as well would compile the workspace crates twice).
+    let shared = checkout.join("../shared");
+    if !shared.join("corpus").is_dir() {
+        eprintln!(
+            "note: skipped the full-corpus checks: `../shared/corpus` is not beside this checkout"
+        );
+        return;
+    }
+    std::os::unix::fs::symlink(
+        shared.canonicalize().unwrap(),
+        scratch.path().join("shared"),
+    )
+    .unwrap();
+    let command = format!("cargo test --lib {}", corpus_targets(&clone).join(" "));
+    let ran = in_clone(&command);
+    assert_eq!(
+        ran.code,
+        0,
+        "`{command}` in the clone, with ../shared/ beside it, failed:\n{}\n{}",
+        tail(&ran.stdout),
+        tail(&ran.stderr)
+    );
+    let still_skipped: Vec<&str> = ran
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("note: skipped") && l.contains("not beside this checkout"))
+        .collect();
+    assert!(
+        still_skipped.is_empty(),
+        "with ../shared/ beside the clone, corpus checks still skipped:\n{}",
+        still_skipped.join("\n")
+    );
 }
 
-/// Removes the workspace crates' artifacts from the shared `target/` when dropped: the clone
-/// built them, and cargo would otherwise take them for this checkout's.
+/// `--test NAME` for every test target that reads `../shared/` (the library's unit tests
+/// do too: one compares the fast JSON parser on the Mozilla schemas corpus).
+fn corpus_targets(root: &Path) -> Vec<String> {
+    let mut targets: Vec<String> = std::fs::read_dir(root.join("tests"))
+        .unwrap()
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let name = path.file_stem()?.to_str()?.to_owned();
+            let text = std::fs::read_to_string(&path).ok()?;
+            let reads_shared = ["../shared", "shared_corpus", "SHARED_CORPUS"]
+                .iter()
+                .any(|needle| text.contains(needle));
+            (path.extension()? == "rs" && name != "fresh_clone" && reads_shared)
+                .then(|| format!("--test {name}"))
+        })
+        .collect();
+    targets.sort();
+    targets
+}
+
+/// Removes the workspace crates' debug artifacts from the shared `target/` when dropped: the
+/// clone built them, and cargo would otherwise take them for this checkout's. (Release ones
+/// are left alone: the clone builds none, and `tests/wheel.rs` may be building its own.)
 struct CleanWorkspaceArtifacts {
     checkout: std::path::PathBuf,
     target_dir: std::path::PathBuf,
@@ -139,19 +199,16 @@ struct CleanWorkspaceArtifacts {
 impl Drop for CleanWorkspaceArtifacts {
     fn drop(&mut self) {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        for profile in [&[][..], &["--release"][..]] {
-            let cleaned = Command::new(&cargo)
-                .args(["clean", "--workspace", "--quiet", "--target-dir"])
-                .arg(&self.target_dir)
-                .args(profile)
-                .current_dir(&self.checkout)
-                .status();
-            if !matches!(cleaned, Ok(status) if status.success()) {
-                eprintln!(
-                    "warning: could not remove the clone's builds of the workspace crates; \
-                     run `cargo clean --workspace` before the next `cargo test` here"
-                );
-            }
+        let cleaned = Command::new(&cargo)
+            .args(["clean", "--workspace", "--quiet", "--target-dir"])
+            .arg(&self.target_dir)
+            .current_dir(&self.checkout)
+            .status();
+        if !matches!(cleaned, Ok(status) if status.success()) {
+            eprintln!(
+                "warning: could not remove the clone's builds of the workspace crates; \
+                 run `cargo clean --workspace` before the next `cargo test` here"
+            );
         }
     }
 }

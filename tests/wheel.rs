@@ -1,12 +1,14 @@
-//! The README's install commands, typed literally: `cargo install --path .` and `pip
+//! The README's install commands, typed literally: `cargo install --locked --path .` and `pip
 //! install .` (maturin packaging the binary, `pyproject.toml`), into a scratch cargo root and
 //! a fresh virtual environment; each installed `consentlint` then runs the README's first
 //! command on `examples/` and prints what the README says.
 //!
-//! Slow (two release builds, and pip fetches maturin from the package index), so it is
+//! Slow (a release build, and pip fetches maturin from the package index), so it is
 //! `#[ignore]`d in a plain `cargo test`; `.ci/run` runs it with `cargo test --test wheel --
-//! --ignored`. Both builds share this checkout's `target/`, so the second reuses the first's
-//! dependencies.
+//! --ignored`. Both builds share this checkout's `target/` and the lockfile's versions (cargo
+//! install without `--locked` would resolve the newest ones, and maturin would then compile
+//! every dependency a second time: the test took 998 s in CI that way, the first build alone
+//! 405 s), so the second reuses the first's build.
 
 #[path = "common/readme.rs"]
 #[allow(dead_code)] // This test runs the commands its own way (an active virtual environment).
@@ -50,7 +52,10 @@ fn the_readme_install_commands_put_a_working_consentlint_on_path() {
         .filter(|s| s.place == readme::Place::ReplayedBy("tests/wheel.rs".into()))
         .collect();
     let commands: Vec<&str> = installs.iter().map(|s| s.command.as_str()).collect();
-    assert_eq!(commands, ["cargo install --path .", "pip install ."]);
+    assert_eq!(
+        commands,
+        ["cargo install --locked --path .", "pip install ."]
+    );
     let first = &steps[0];
     assert_eq!(first.command, "cargo run -- check examples/");
 
