@@ -113,13 +113,7 @@ fn parse_today(text: &str) -> Result<Date, String> {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(8 << 20);
-    let pool = match args.jobs {
-        Some(jobs) => pool.num_threads(jobs.max(1)),
-        None => pool,
-    };
-    // Only fails if a pool already exists, which cannot happen this early.
-    let _ = pool.build_global();
+    run::configure_workers(args.jobs);
     let project = match ProjectRun::new(
         &args.paths,
         args.policy.as_deref(),

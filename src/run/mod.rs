@@ -1,9 +1,10 @@
 //! Running a check over many files.
 //!
-//! Files are found (walk), then checked in parallel with rayon. Manifests go first so the
-//! event schemas they pull in are known; a schema no manifest used is then checked on its
-//! own. Each policy is compiled once, on first use, and shared. A bad file is a diagnostic
-//! and never stops the others; output order is fixed by sorting at the end.
+//! Files are found (walk), then checked in parallel with rayon (on this thread when there is
+//! only one to check). Manifests go first so the event schemas they pull in are known; a
+//! schema no manifest used is then checked on its own. Each policy is compiled once, on
+//! first use, and shared. A bad file is a diagnostic and never stops the others; output
+//! order is fixed by sorting at the end.
 
 pub mod policies;
 pub mod walk;
@@ -24,6 +25,34 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Worker threads for runs of more than one file (`check --jobs`; `None`: one per core).
+/// Set once, before the first run; the pool starts only when a run has two files or more
+/// to work on, since starting its threads costs more than checking one small file.
+pub fn configure_workers(jobs: Option<usize>) {
+    let _ = WORKERS.set(jobs);
+}
+
+static WORKERS: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+
+/// `f` over `items`, on the worker pool when there are two or more, else on this thread.
+fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() < 2 {
+        return items.iter().map(f).collect();
+    }
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // Deep documents recurse: workers get the main thread's 8 MiB, not rayon's 2.
+        let pool = rayon::ThreadPoolBuilder::new().stack_size(8 << 20);
+        let pool = match WORKERS.get().copied().flatten() {
+            Some(jobs) => pool.num_threads(jobs.max(1)),
+            None => pool,
+        };
+        // Fails only when the global pool exists already (a library user built their own).
+        let _ = pool.build_global();
+    });
+    items.par_iter().map(f).collect()
+}
 
 /// What to check and how.
 #[derive(Clone, Debug)]
@@ -140,16 +169,11 @@ pub fn run(options: &Options) -> Report {
 
     // Glean's pings.yaml and tags.yaml first, since metrics name what they define; then
     // manifests (a cheap textual test; anything it misses is still checked below).
-    let sniffed: Vec<(walk::Input, Sniff)> = inputs
-        .into_par_iter()
-        .map(|i| {
-            let sniff = match options.stdin {
-                Some(_) => Sniff::Other,
-                None => sniff(&i.path, &options.limits),
-            };
-            (i, sniff)
-        })
-        .collect();
+    let sniffs = each(&inputs, |i| match options.stdin {
+        Some(_) => Sniff::Other,
+        None => sniff(&i.path, &options.limits),
+    });
+    let sniffed = inputs.into_iter().zip(sniffs);
     let mut registry_files = Vec::new();
     let mut manifests = Vec::new();
     let mut others = Vec::new();
@@ -160,40 +184,33 @@ pub fn run(options: &Options) -> Report {
             Sniff::Other => others.push(input),
         }
     }
-    let registered: Vec<Partial> = registry_files
-        .par_iter()
-        .map(|i| check_file(i, options, &cx, &cache, None))
-        .collect();
+    let registered = each(&registry_files, |i| {
+        check_file(i, options, &cx, &cache, None)
+    });
     let registry = glean_registry(&registered);
     if registry.pings.is_some() || registry.tags.is_some() {
         cx.glean = Some(&registry);
     }
-    let first: Vec<Partial> = manifests
-        .par_iter()
-        .map(|i| check_file(i, options, &cx, &cache, None))
-        .collect();
+    let first = each(&manifests, |i| check_file(i, options, &cx, &cache, None));
     let used: HashSet<String> = first
         .iter()
         .flat_map(|p| p.outcome.schemas_used.iter().cloned())
         .collect();
-    let second: Vec<Partial> = others
-        .par_iter()
-        .map(|i| {
-            if used.contains(&i.display) {
-                // Checked as part of a manifest that uses it: not read a second time.
-                let partial = Partial {
-                    file: i.display.clone(),
-                    deferred_schema: true,
-                    ..Partial::default()
-                };
-                if let Some(progress) = &options.progress {
-                    progress.file_done(&partial);
-                }
-                return partial;
+    let second = each(&others, |i| {
+        if used.contains(&i.display) {
+            // Checked as part of a manifest that uses it: not read a second time.
+            let partial = Partial {
+                file: i.display.clone(),
+                deferred_schema: true,
+                ..Partial::default()
+            };
+            if let Some(progress) = &options.progress {
+                progress.file_done(&partial);
             }
-            check_file(i, options, &cx, &cache, Some(&used))
-        })
-        .collect();
+            return partial;
+        }
+        check_file(i, options, &cx, &cache, Some(&used))
+    });
 
     // Reserved once: growing by doubling would briefly hold up to three copies.
     let findings = registered
