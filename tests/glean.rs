@@ -442,3 +442,49 @@ fn expiry_findings_over_the_corpus_match_glinters() {
     assert_eq!(count(" collection-expired"), 389);
     assert_eq!(count(" expiry-too-far"), 8 + 1_123);
 }
+
+/// A metric's lifetime is its event's retention for the grants too: a grant with
+/// `max_retention_days` holds for a `ping` value and not for a `user` one kept until a date
+/// further off.
+#[test]
+fn a_grants_retention_limit_reads_the_metrics_lifetime() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.yaml"),
+        "kind: Policy\nid: glean-retention\ntaxonomy: builtin:default\nconsent_levels:\n  - { id: technical, default: on, can_disable: [] }\nsources:\n  glean:\n    data_sensitivity: { technical: technical }\n    metric_types: { counter: device.os.version }\n    lifetimes: { ping: 1, user: until-expiry }\nrules:\n  - id: kept-a-month\n    allow: { types: [device.os.version] }\n    max_retention_days: 30\n",
+    )
+    .unwrap();
+    let metric = |name: &str, lifetime: &str| {
+        format!(
+            "  {name}:\n    type: counter\n    description: A counter.\n    bugs: [https://bugzilla.mozilla.org/show_bug.cgi?id=1]\n    data_reviews: [https://bugzilla.mozilla.org/show_bug.cgi?id=1#c1]\n    notification_emails: [a@example.com]\n    data_sensitivity: [technical]\n    lifetime: {lifetime}\n    expires: 2027-06-30\n"
+        )
+    };
+    let metrics = dir.path().join("metrics.yaml");
+    std::fs::write(
+        &metrics,
+        format!(
+            "$schema: moz://mozilla.org/schemas/glean/metrics/2-0-0\nbrowser:\n{}{}",
+            metric("per_ping", "ping"),
+            metric("per_profile", "user")
+        ),
+    )
+    .unwrap();
+    let policy = dir.path().join("policy.yaml");
+    let (code, found) = check(&[
+        metrics.to_str().unwrap(),
+        "--policy",
+        policy.to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+    ]);
+    assert_eq!(
+        (code, found),
+        (
+            1,
+            vec![format!(
+                "{}:13:11 retention-exceeded[kept-a-month]",
+                metrics.display()
+            )]
+        )
+    );
+}

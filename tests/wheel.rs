@@ -42,7 +42,7 @@ fn run(
 }
 
 #[test]
-#[ignore = "two release builds and a download of maturin; run by .ci/run"]
+#[ignore = "a release build and a download of maturin; run by .ci/run"]
 fn the_readme_install_commands_put_a_working_consentlint_on_path() {
     let checkout = std::env::current_dir().unwrap();
     let text = std::fs::read_to_string("README.md").unwrap();

@@ -56,9 +56,18 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
-    /// The date `days` days later (earlier when negative).
-    pub fn plus_days(self, days: i64) -> Date {
-        Date::from_days(self.days() + days)
+    /// The date `days` days later, or 9999-12-31 when that is later still (a policy may
+    /// allow any number of days; a date has four digits).
+    pub fn after_days(self, days: u64) -> Date {
+        let last = Date {
+            year: 9999,
+            month: 12,
+            day: 31,
+        };
+        match i64::try_from(days) {
+            Ok(days) if days <= self.days_until(last) => Date::from_days(self.days() + days),
+            _ => last,
+        }
     }
 
     /// Days from `self` to `later` (negative when `later` is earlier).
@@ -120,7 +129,9 @@ mod tests {
             );
         }
         let today = Date::parse("2026-12-04").unwrap();
-        assert_eq!(today.plus_days(730).to_string(), "2028-12-03");
+        assert_eq!(today.after_days(730).to_string(), "2028-12-03");
+        assert_eq!(today.after_days(u64::MAX).to_string(), "9999-12-31");
+        assert_eq!(today.after_days(2_916_000).to_string(), "9999-12-31");
         assert_eq!(today.days_until(Date::parse("2027-01-01").unwrap()), 28);
         assert_eq!(today.days_until(Date::parse("2026-12-01").unwrap()), -3);
     }

@@ -120,17 +120,14 @@ pub fn check(
                 .with_related(origin.label("the policy reports expired events")),
         );
     }
-    let limits = match level {
-        Some(level) => policy.limits_at(level),
-        None => policy.limits.clone(),
-    };
+    let limits = policy.limits_for(level);
     let Some((max, origin)) = &limits.max_expiry_days else {
         return;
     };
     if opted_out("EXPIRATION_DATE_TOO_FAR") {
         return;
     }
-    let latest = today.plus_days(i64::try_from(*max).unwrap_or(i64::MAX / 2));
+    let latest = today.after_days(*max);
     let (span, message) = match expiry {
         Some((written, Expiry::On(date))) if date > latest => (
             written.span,

@@ -325,10 +325,7 @@ fn lifetime_retention(
             None => return None,
         },
     };
-    let limits = match level {
-        Some(level) => policy.limits_at(level),
-        None => policy.limits.clone(),
-    };
+    let limits = policy.limits_for(level);
     let Some((max, origin)) = &limits.max_retention_days else {
         return days;
     };
@@ -346,10 +343,9 @@ fn lifetime_retention(
         .map(|(l, _, _)| format!("`lifetime: {l}`"))
         .collect();
     let mut help = match mapping.lifetime(lifetime) {
-        Some((LifetimeRetention::UntilExpiry, _)) => format!(
-            "set `expires: {}` or earlier",
-            today.plus_days(i64::try_from(*max).unwrap_or(i64::MAX / 2))
-        ),
+        Some((LifetimeRetention::UntilExpiry, _)) => {
+            format!("set `expires: {}` or earlier", today.after_days(*max))
+        }
         _ => String::new(),
     };
     if !shorter.is_empty() {

@@ -357,34 +357,36 @@ fn compare_limits(old: &LimitSet, new: &LimitSet) -> Vec<Change> {
         new.max_expiry_days.as_ref().map(|e| e.0),
     );
     if e0 != e1 {
-        out.push(expiry_change(e0, e1));
+        out.push(limit_change(
+            "expiry limit",
+            ("longer-collection", "shorter-collection"),
+            e0,
+            e1,
+            Vec::new(),
+        ));
     }
     out
 }
 
-/// A change of how far ahead collection may end (`None`: no limit, `never` allowed).
-fn expiry_change(e0: Option<u64>, e1: Option<u64>) -> Change {
-    let days = |e: Option<u64>| e.map_or("unlimited".to_owned(), |d| format!("{d} days"));
-    let longer = match (e0, e1) {
-        (_, None) => true,
-        (None, Some(_)) => false,
-        (Some(x), Some(y)) => y > x,
-    };
-    let (direction, kind) = if longer {
-        (Direction::Looser, "longer-collection")
-    } else {
-        (Direction::Tighter, "shorter-collection")
-    };
-    change(
-        direction,
-        kind,
-        format!("expiry limit {} (was {})", days(e1), days(e0)),
-        Vec::new(),
+/// A change of the longest retention allowed (`None`: unlimited).
+fn retention_change(what: &str, r0: Option<u64>, r1: Option<u64>, rules: Vec<String>) -> Change {
+    limit_change(
+        what,
+        ("longer-retention", "shorter-retention"),
+        r0,
+        r1,
+        rules,
     )
 }
 
-/// A change of the longest retention allowed (`None`: unlimited).
-fn retention_change(what: &str, r0: Option<u64>, r1: Option<u64>, rules: Vec<String>) -> Change {
+/// A change of a limit in days (`None`: unlimited): longer is looser, with the first kind.
+fn limit_change(
+    what: &str,
+    (longer_kind, shorter_kind): (&'static str, &'static str),
+    r0: Option<u64>,
+    r1: Option<u64>,
+    rules: Vec<String>,
+) -> Change {
     let days = |r: Option<u64>| r.map_or("unlimited".to_owned(), |d| format!("{d} days"));
     let longer = match (r0, r1) {
         (_, None) => true,
@@ -392,9 +394,9 @@ fn retention_change(what: &str, r0: Option<u64>, r1: Option<u64>, rules: Vec<Str
         (Some(x), Some(y)) => y > x,
     };
     let (direction, kind) = if longer {
-        (Direction::Looser, "longer-retention")
+        (Direction::Looser, longer_kind)
     } else {
-        (Direction::Tighter, "shorter-retention")
+        (Direction::Tighter, shorter_kind)
     };
     change(
         direction,

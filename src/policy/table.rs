@@ -450,6 +450,15 @@ impl Policy {
         &self.cells[ty * n_levels + level.min(n_levels - 1)].denies
     }
 
+    /// The limits in force for an event at `level`, or the global ones when its level is
+    /// unknown.
+    pub fn limits_for(&self, level: Option<LevelIdx>) -> LimitSet {
+        match level {
+            Some(level) => self.limits_at(level),
+            None => self.limits.clone(),
+        }
+    }
+
     /// The limits in force for events at `level`: per-level entries replace global ones.
     pub fn limits_at(&self, level: LevelIdx) -> LimitSet {
         let specific = self.per_level_limits.get(level);
