@@ -22,6 +22,7 @@ pub mod document;
 pub mod load;
 pub mod overlay;
 pub mod policy;
+pub mod policy_test;
 pub mod project;
 pub mod reference;
 pub mod render;

@@ -58,7 +58,8 @@ enum Command {
     /// Print the JSON Schema of a document format, for editors (`consentlint schema
     /// manifest > manifest.schema.json`); without NAME, list the formats.
     Schema {
-        /// manifest, policy, taxonomy, config, classification, classifier or baseline.
+        /// manifest, policy, taxonomy, config, classification, classifier, baseline or
+        /// policy-test.
         name: Option<String>,
     },
     /// Print a shell completion script: `consentlint completions bash > …`.

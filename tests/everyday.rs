@@ -249,7 +249,7 @@ fn schema_prints_the_shipped_json_schemas() {
     assert_eq!(
         (out.as_str(), code),
         (
-            "manifest\npolicy\ntaxonomy\nconfig\nclassification\nclassifier\nbaseline\n",
+            "manifest\npolicy\ntaxonomy\nconfig\nclassification\nclassifier\nbaseline\npolicy-test\n",
             0
         )
     );

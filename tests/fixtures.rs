@@ -217,6 +217,12 @@ fn diagnostic_code_fixtures() {
     check_group("codes");
 }
 
+/// `policy test` on broken and failing policy tests.
+#[test]
+fn policy_test_fixtures() {
+    check_group("policy-test");
+}
+
 /// Telemetry definitions in other tools' formats (Glean metrics.yaml), read where they are.
 #[test]
 fn source_format_fixtures() {

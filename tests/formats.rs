@@ -134,6 +134,36 @@ fn sarif_of_input_errors_and_clean_runs_is_valid() {
     assert_eq!(log["runs"][0]["results"], Value::Array(Vec::new()));
 }
 
+/// `policy test --format sarif`: a failing case is a result at the case, with the rule
+/// that decided as a related location.
+#[test]
+fn sarif_of_policy_test_failures_is_valid() {
+    let out = Command::new(env!("CARGO_BIN_EXE_consentlint"))
+        .args([
+            "policy",
+            "test",
+            "tests/fixtures/codes/policy-test-failed",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log = assert_valid_sarif(&String::from_utf8(out.stdout).unwrap());
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    let first = &results[0];
+    assert_eq!(first["ruleId"], "policy-test-failed/crash-reports");
+    let region = &first["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 12);
+    let related = &first["relatedLocations"][0]["physicalLocation"];
+    assert_eq!(
+        related["artifactLocation"]["uri"],
+        "tests/fixtures/codes/policy-test-failed/policy.yaml"
+    );
+    assert_eq!(related["region"]["startLine"], 16);
+}
+
 #[test]
 fn github_workflow_commands() {
     let (text, _, code) = check(DEMO, "github", &[]);

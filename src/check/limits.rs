@@ -20,6 +20,9 @@ pub struct Settings<'a> {
     pub expires: Option<&'a Sp<String>>,
     /// Where to point when a setting is missing altogether.
     pub event_span: Span,
+    /// Whether a setting the policy limits must be declared (a manifest's events); a policy
+    /// test checks only what its case says.
+    pub undeclared_fails: bool,
 }
 
 impl<'a> Settings<'a> {
@@ -46,6 +49,7 @@ impl<'a> Settings<'a> {
                 .as_ref()
                 .or(doc.defaults.expires.as_ref()),
             event_span: event.name.span,
+            undeclared_fails: true,
         }
     }
 }
@@ -60,9 +64,10 @@ pub fn check(
     let limits = policy.limits_at(level);
     if let Some(allowed) = &limits.transport {
         let names: Vec<&str> = allowed.iter().map(|(t, _)| t.as_str()).collect();
-        let ok = settings
-            .transport
-            .is_some_and(|t| names.contains(&t.value.as_str()));
+        let ok = match settings.transport {
+            Some(t) => names.contains(&t.value.as_str()),
+            None => !settings.undeclared_fails,
+        };
         if !ok {
             let (span, message) = match settings.transport {
                 Some(t) => (
@@ -108,6 +113,7 @@ pub fn check(
                     );
                 }
             }
+            None if !settings.undeclared_fails => {}
             None => report(
                 settings.event_span,
                 "the event declares no `regions`, and the policy limits regions".to_owned(),
@@ -124,6 +130,7 @@ pub fn check(
                 ),
             ),
             Some(_) => return,
+            None if !settings.undeclared_fails => return,
             None => (
                 settings.event_span,
                 format!(

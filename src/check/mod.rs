@@ -10,7 +10,7 @@ pub mod event_schema;
 pub mod expiry;
 pub mod field;
 pub mod glean;
-mod limits;
+pub mod limits;
 pub mod names;
 mod overlaid;
 mod problems;
@@ -239,6 +239,25 @@ fn check_event(
     let mut fields_out = Fields::new(cx, &mut outcome.placed, &mut outcome.trace, &mut out);
     check_fields(policy, &site, &fields, &mut fields_out);
     outcome.fields += fields.len();
+    out
+}
+
+/// One field of one event at a known level, decided as a manifest's is: the field's
+/// verdict, then the event's limits. `policy test` runs its cases through this, so a case
+/// cannot disagree with what `check` reports for the same field.
+pub fn check_one(
+    source: &Arc<SourceFile>,
+    settings: &limits::Settings<'_>,
+    event: &EventSite<'_>,
+    field: &FieldSite,
+    policy: &Policy,
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = field::check_field(policy, event, field)
+        .into_iter()
+        .collect();
+    if let Some(level) = event.level {
+        limits::check(source, settings, level, policy, &mut out);
+    }
     out
 }
 

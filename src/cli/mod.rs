@@ -9,6 +9,7 @@ pub mod docs;
 pub mod init;
 pub mod man;
 pub mod policy;
+pub mod policy_test;
 
 use clap::ValueEnum;
 use consentlint::check::date::Date;

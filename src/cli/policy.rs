@@ -23,6 +23,9 @@ pub enum PolicyCommand {
     Compile(CompileArgs),
     /// Compare two versions of a policy cell by cell: what became looser, what tighter.
     Diff(DiffArgs),
+    /// Run policy tests (`kind: PolicyTest`): each case's verdict, deciding rule and code,
+    /// and with `--coverage` the rules and decision cells no case reaches.
+    Test(super::policy_test::TestArgs),
 }
 
 #[derive(Args)]
@@ -37,6 +40,10 @@ pub struct DiffArgs {
     /// Exit with 1 when anything became looser (so CI can require a reviewer).
     #[arg(long)]
     fail_on_loosen: bool,
+    /// Policy test files (or directories of them) whose cases to run against both
+    /// versions: the diff lists the cases the change flips.
+    #[arg(long = "tests", value_name = "PATH")]
+    tests: Vec<PathBuf>,
     /// Write the output to FILE instead of the terminal.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -142,6 +149,7 @@ pub fn policy(command: PolicyCommand) -> ExitCode {
         PolicyCommand::Lint(args) => lint(args),
         PolicyCommand::Compile(args) => compile(args),
         PolicyCommand::Diff(args) => diff(args),
+        PolicyCommand::Test(args) => super::policy_test::run(args),
     }
 }
 
@@ -285,9 +293,36 @@ fn diff(args: DiffArgs) -> ExitCode {
         return ExitCode::from(2);
     };
     let changes = consentlint::policy::diff::diff(&old, &new);
+    let flips = if args.tests.is_empty() {
+        None
+    } else {
+        let mut problems = Vec::new();
+        let root = project_limits().confine_to.unwrap_or_default();
+        let files =
+            consentlint::policy_test::read(&args.tests, &root, &Limits::default(), &mut problems);
+        if problems
+            .iter()
+            .any(consentlint::diagnostic::Diagnostic::is_input_error)
+        {
+            return super::stop(problems);
+        }
+        let cases = files.iter().map(|f| f.doc.cases.len()).sum::<usize>();
+        Some((consentlint::policy_test::flips(&files, &old, &new), cases))
+    };
     let text = match args.format {
-        Format::Human => render::diff::human(&old, &new, &changes),
-        Format::Json => render::diff::json(&old, &new, &changes),
+        Format::Human => {
+            let mut text = render::diff::human(&old, &new, &changes);
+            if let Some((flips, cases)) = &flips {
+                text.push_str(&render::diff::human_flips(flips, *cases));
+            }
+            text
+        }
+        Format::Json => render::diff::json(
+            &old,
+            &new,
+            &changes,
+            flips.as_ref().map(|(f, _)| f.as_slice()),
+        ),
     };
     if let Some(code) = super::emit(args.output.as_deref(), &text, None) {
         return code;

@@ -135,6 +135,20 @@ codes! {
     /// Fix: remove the event and the code that sends it, or renew the collection with a
     /// later `expires` after review.
     CollectionExpired = "collection-expired", Finding, Warning;
+    /// A case of a policy test (`kind: PolicyTest`) does not get the outcome it expects.
+    ///
+    /// `consentlint policy test` decides each case as `check` decides a field of that type
+    /// in an event at that consent level, and compares the verdict (`expect: allow | deny`),
+    /// the deciding rule (`rule:`) and the code `check` reports (`code:`) with the case's.
+    /// The finding points at the expectation that does not hold, and at the rule that
+    /// actually decided.
+    ///
+    /// Example: `{ name: crash dumps at required, type: app.crash.dump, consent: required,
+    /// expect: allow }` where the only grant says `min_consent: optional`.
+    ///
+    /// Fix: if the policy is right, correct the case; if the case is right, the policy
+    /// changed its meaning — fix the rule the finding points at.
+    PolicyTestFailed = "policy-test-failed", Finding, Error;
     /// No rule of the policy covers the field's data type, and the policy's
     /// `defaults.unmatched` is `deny`.
     ///

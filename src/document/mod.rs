@@ -14,6 +14,7 @@ pub mod fideslang;
 pub mod glean;
 pub mod manifest;
 pub mod policy;
+pub mod policy_test;
 pub mod taxonomy;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -49,6 +50,8 @@ pub enum Kind {
     Config,
     /// A classification overlay (`kind: Classification`).
     Classification,
+    /// Cases pinning down what a policy decides (`kind: PolicyTest`).
+    PolicyTest,
     /// A baseline of known findings (`check --write-baseline`): `{"version", "findings"}`.
     Baseline,
     EventSchema,
@@ -69,6 +72,7 @@ impl Kind {
             Kind::Manifest => "a telemetry manifest",
             Kind::Config => "a project config",
             Kind::Classification => "a classification overlay",
+            Kind::PolicyTest => "a policy test",
             Kind::Baseline => "a baseline",
             Kind::EventSchema => "an event schema",
             Kind::GleanMetrics => "a Glean metrics file",
@@ -85,6 +89,7 @@ impl Kind {
                 "TelemetryManifest" => Some(Kind::Manifest),
                 "Config" => Some(Kind::Config),
                 "Classification" => Some(Kind::Classification),
+                "PolicyTest" => Some(Kind::PolicyTest),
                 _ => None,
             };
         }

@@ -25,6 +25,7 @@ pub enum Format {
     Baseline,
     Classifier,
     Classification,
+    PolicyTest,
     /// Glean's own formats (`schemas/glean/`, glean_parser's schemas), by `$schema`.
     GleanMetrics1,
     GleanMetrics2,
@@ -34,7 +35,7 @@ pub enum Format {
 }
 
 /// How many formats there are (the size of the compiled-schema caches).
-const FORMATS: usize = 12;
+const FORMATS: usize = 13;
 
 impl Format {
     /// Every format, by the name `consentlint schema NAME` knows it by.
@@ -46,6 +47,7 @@ impl Format {
         ("classification", Format::Classification),
         ("classifier", Format::Classifier),
         ("baseline", Format::Baseline),
+        ("policy-test", Format::PolicyTest),
     ];
 
     /// The JSON Schema of the format, as shipped in `schemas/`.
@@ -58,6 +60,7 @@ impl Format {
             Format::Baseline => include_str!("../../schemas/baseline.schema.json"),
             Format::Classifier => include_str!("../../schemas/classifier.schema.json"),
             Format::Classification => include_str!("../../schemas/classification.schema.json"),
+            Format::PolicyTest => include_str!("../../schemas/policy-test.schema.json"),
             Format::GleanMetrics1 => include_str!("../../schemas/glean/metrics.1-0-0.schema.yaml"),
             Format::GleanMetrics2 => include_str!("../../schemas/glean/metrics.2-0-0.schema.yaml"),
             Format::GleanPings1 => include_str!("../../schemas/glean/pings.1-0-0.schema.yaml"),

@@ -2,6 +2,7 @@
 
 use crate::policy::Policy;
 use crate::policy::diff::{Change, Direction};
+use crate::policy_test::{Flip, Side};
 use serde_json::json;
 
 fn line(c: &Change) -> String {
@@ -65,7 +66,59 @@ pub fn human(old: &Policy, new: &Policy, changes: &[Change]) -> String {
     out
 }
 
-pub fn json(old: &Policy, new: &Policy, changes: &[Change]) -> String {
+fn side(s: Option<&Side>) -> String {
+    match s {
+        None => "cannot run (a type, level or purpose it names is not in this version)".to_owned(),
+        Some(s) => {
+            let mut text = (if s.allowed { "allow" } else { "deny" }).to_owned();
+            if let Some(code) = &s.code {
+                text.push_str(&format!(" {code}"));
+            }
+            if let Some(rule) = &s.rule {
+                text.push_str(&format!(" by `{rule}`"));
+            }
+            text.push_str(if s.passes { " (passes)" } else { " (fails)" });
+            text
+        }
+    }
+}
+
+/// The policy tests a change flips, after the diff (`policy diff --tests`).
+pub fn human_flips(flips: &[Flip], cases: usize) -> String {
+    let mut out = format!(
+        "\npolicy test cases flipped ({} of {cases}):\n",
+        flips.len()
+    );
+    if flips.is_empty() {
+        out.push_str("  (nothing)\n");
+    }
+    for f in flips {
+        out.push_str(&format!(
+            "  {}:{} `{}`: {} → {}\n",
+            f.file,
+            f.line,
+            f.name,
+            side(f.before.as_ref()),
+            side(f.after.as_ref())
+        ));
+    }
+    out
+}
+
+fn side_json(s: Option<&Side>) -> serde_json::Value {
+    match s {
+        None => serde_json::Value::Null,
+        Some(s) => json!({
+            "verdict": if s.allowed { "allow" } else { "deny" },
+            "rule": s.rule,
+            "code": s.code,
+            "passes": s.passes,
+        }),
+    }
+}
+
+/// The diff as JSON; with `--tests`, `"flipped_tests"` lists the cases the change flips.
+pub fn json(old: &Policy, new: &Policy, changes: &[Change], flips: Option<&[Flip]>) -> String {
     let list = |direction: Direction| {
         changes
             .iter()
@@ -82,11 +135,25 @@ pub fn json(old: &Policy, new: &Policy, changes: &[Change]) -> String {
             })
             .collect::<Vec<_>>()
     };
-    let doc = json!({
+    let mut doc = json!({
         "old": { "id": old.id, "file": old.name },
         "new": { "id": new.id, "file": new.name },
         "looser": list(Direction::Looser),
         "tighter": list(Direction::Tighter),
     });
+    if let Some(flips) = flips {
+        doc["flipped_tests"] = flips
+            .iter()
+            .map(|f| {
+                json!({
+                    "file": f.file,
+                    "line": f.line,
+                    "name": f.name,
+                    "old": side_json(f.before.as_ref()),
+                    "new": side_json(f.after.as_ref()),
+                })
+            })
+            .collect();
+    }
     super::json_document(doc)
 }

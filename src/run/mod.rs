@@ -475,6 +475,12 @@ fn check_one(
             &source,
             Format::Classification,
         )),
+        // Its cases run under `policy test`; `check` validates it as it validates settings.
+        Kind::PolicyTest => out.extend(load::schema_check::validate(
+            &root,
+            &source,
+            Format::PolicyTest,
+        )),
     }
     partial.outcome.diagnostics.extend(out);
     partial

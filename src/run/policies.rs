@@ -80,6 +80,8 @@ pub enum Missed {
     Report,
     /// `` payloads of `f` were not audited ``.
     Audit,
+    /// `` the cases of `f` were not run `` (`policy test`, which words it itself).
+    Test,
 }
 
 /// The policies of a run, each compiled on first use and shared by every worker.
@@ -194,6 +196,7 @@ impl<'a> Policies<'a> {
             Missed::Check => format!("`{file}` was not checked"),
             Missed::Report => format!("`{file}` is not in the report"),
             Missed::Audit => format!("payloads of `{file}` were not audited"),
+            Missed::Test => format!("the cases of `{file}` were not run"),
         };
         Diagnostic::new(
             Code::PolicyUnavailable,
