@@ -19,6 +19,7 @@ pub mod classify;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod fides;
 pub mod load;
 pub mod overlay;
 pub mod policy;

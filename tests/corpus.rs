@@ -240,7 +240,7 @@ fn the_vendored_excerpts_are_the_corpus_files() {
         );
         compared += 1;
     }
-    assert_eq!(compared, 112);
+    assert_eq!(compared, 122);
 }
 
 #[test]

@@ -535,19 +535,20 @@ fn readme_config_example_is_a_valid_config() {
     assert!(!config.files.accepts(Path::new("generated/x/a.json")));
 }
 
-/// A gate that read nothing does not pass: a folder of another tool's documents (here Fides
-/// resources), or one holding only the project config, is `nothing-checked` with exit 2;
+/// A gate that read nothing does not pass: a folder of another tool's documents (here the
+/// Fides resources consentlint does not read: an organization, taxonomy extensions), or one
+/// holding only the project config, is `nothing-checked` with exit 2;
 /// `--verbose` says why each file was skipped; `--allow-empty` lets the run pass.
 #[test]
 fn a_run_that_checks_no_document_fails_unless_allowed() {
     let project = Project::new();
     project.write(
-        "fides/system.yml",
-        "system:\n  - fides_key: app\n    name: App\n    privacy_declarations: []\n",
+        "fides/organization.yml",
+        "organization:\n  - fides_key: default_organization\n    name: Demo\n",
     );
     project.write(
-        "fides/dataset.yml",
-        "dataset:\n  - fides_key: db\n    collections: []\n",
+        "fides/taxonomy.yml",
+        "data_use:\n  - fides_key: marketing.direct\n    parent_key: marketing\n",
     );
     project.write("fides/notes.yaml", "title: not a document\n");
     project.write("fides/consentlint.yaml", "kind: Config\n");
@@ -574,9 +575,9 @@ fn a_run_that_checks_no_document_fails_unless_allowed() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(
         run.stderr,
-        "consentlint: skipped `dataset.yml`: a Fides dataset: consentlint reads it as a classification overlay (`--overlay`)\n\
-         consentlint: skipped `notes.yaml`: no `kind:`, no JSON Schema `$schema`, not a Glean metrics file\n\
-         consentlint: skipped `system.yml`: a Fides `system` resource, which consentlint does not read\n"
+        "consentlint: skipped `notes.yaml`: no `kind:`, no JSON Schema `$schema`, not a Glean metrics file\n\
+         consentlint: skipped `organization.yml`: a Fides `organization` resource, which consentlint does not read\n\
+         consentlint: skipped `taxonomy.yml`: a Fides `data_use` resource, which consentlint does not read\n"
     );
 
     // A path with nothing in it at all.

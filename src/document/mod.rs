@@ -119,10 +119,8 @@ impl Kind {
 
 /// Why [`Kind::detect`] found no document in `root`, for `check --verbose`.
 pub fn unrecognised(root: &Node) -> String {
+    // Fides `system`, `dataset` and `policy` resources are read (`crate::fides`).
     const FIDES: &[&str] = &[
-        "system",
-        "dataset",
-        "policy",
         "organization",
         "registry",
         "evaluation",
@@ -144,12 +142,7 @@ pub fn unrecognised(root: &Node) -> String {
         .iter()
         .find(|k| root.get(k).and_then(Node::as_seq).is_some())
     {
-        return if *key == "dataset" {
-            "a Fides dataset: consentlint reads it as a classification overlay (`--overlay`)"
-                .to_owned()
-        } else {
-            format!("a Fides `{key}` resource, which consentlint does not read")
-        };
+        return format!("a Fides `{key}` resource, which consentlint does not read");
     }
     if let Some(schema) = root.get("$schema").and_then(Node::as_str) {
         return format!("`$schema: {schema}` names no JSON Schema draft and no Glean schema");

@@ -222,19 +222,9 @@ fn policy_of(
             &reference,
         ));
     }
-    policies.get(&reference).ok_or_else(|| {
-        Diagnostic::at(
-            Code::PolicyUnavailable,
-            source,
-            named.span,
-            format!(
-                "the cases of `{}` were not run: policy `{reference}` could not be loaded",
-                source.name
-            ),
-        )
-        .with_label("this policy has errors")
-        .with_help("fix the policy's own diagnostics first")
-    })
+    policies
+        .get(&reference)
+        .ok_or_else(|| policies.unavailable_at(source, Some(named.span), &reference))
 }
 
 /// Run the cases of one file against `policy`: the cases run, and the problems of the

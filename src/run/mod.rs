@@ -129,6 +129,8 @@ struct Partial {
     deferred_schema: bool,
     /// A valid Glean `pings.yaml` / `tags.yaml` named on the command line: what it defines.
     defines: Option<(Kind, Vec<String>)>,
+    /// A file of Fides resources, evaluated with the run's others once all are read.
+    fides: Option<Box<crate::fides::Resources>>,
 }
 
 pub fn run(options: &Options) -> Report {
@@ -221,8 +223,10 @@ pub fn run(options: &Options) -> Report {
         .sum::<usize>();
     report.diagnostics.reserve_exact(findings);
     let mut traces = Vec::new();
+    let mut fides = Vec::new();
     for mut partial in registered.into_iter().chain(first).chain(second) {
         traces.push(std::mem::take(&mut partial.outcome.trace));
+        fides.extend(partial.fides.take().map(|f| *f));
         if partial.checked || partial.deferred_schema {
             report.files += 1;
             report.documents += usize::from(!partial.setting);
@@ -238,6 +242,12 @@ pub fn run(options: &Options) -> Report {
         report.diagnostics.extend(partial.outcome.diagnostics);
         report.suppressions.extend(partial.outcome.suppressions);
         report.placed.extend(partial.outcome.placed);
+    }
+    if !fides.is_empty() {
+        fides.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+        report
+            .diagnostics
+            .extend(crate::fides::evaluate::evaluate(&fides));
     }
     let (policies, problems) = cache.finish();
     report.diagnostics.extend(problems);
@@ -385,6 +395,17 @@ fn check_one(
             return partial;
         }
     };
+    if crate::fides::is_resources(&root) {
+        partial.checked = true;
+        load::duplicate_keys(&root, &source, &mut partial.outcome.diagnostics);
+        let (resources, problems) = crate::fides::read(&source, &root);
+        partial.outcome.diagnostics.extend(problems);
+        let declarations = resources.systems.iter().flat_map(|s| &s.declarations);
+        partial.outcome.events = declarations.clone().count();
+        partial.outcome.fields = declarations.map(|d| d.categories.len()).sum();
+        partial.fides = Some(Box::new(resources));
+        return partial;
+    }
     let Some(kind) = Kind::detect(&root) else {
         if input.explicit {
             partial

@@ -80,7 +80,7 @@ pub enum Missed {
     Report,
     /// `` payloads of `f` were not audited ``.
     Audit,
-    /// `` the cases of `f` were not run `` (`policy test`, which words it itself).
+    /// `` the cases of `f` were not run `` (`policy test`).
     Test,
 }
 
@@ -174,12 +174,23 @@ impl<'a> Policies<'a> {
             ));
         }
         self.get(&reference).ok_or_else(|| {
-            let mut d = self.unavailable(&source.name, &reference);
-            if let Some(p) = &doc.policy {
-                d.primary = Some(Label::new(source, p.span, "this policy has errors"));
-            }
-            d.with_help("fix the policy's own diagnostics first")
+            self.unavailable_at(source, doc.policy.as_ref().map(|p| p.span), &reference)
         })
+    }
+
+    /// `policy-unavailable` for a document whose policy (`reference`, named at `span`)
+    /// has errors.
+    pub fn unavailable_at(
+        &self,
+        source: &Arc<SourceFile>,
+        span: Option<crate::source::Span>,
+        reference: &str,
+    ) -> Diagnostic {
+        let mut d = self.unavailable(&source.name, reference);
+        if let Some(span) = span {
+            d.primary = Some(Label::new(source, span, "this policy has errors"));
+        }
+        d.with_help("fix the policy's own diagnostics first")
     }
 
     /// `--policy`, else `default`, compiled: the policy of a document that names none
