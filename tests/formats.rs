@@ -164,6 +164,24 @@ fn sarif_of_policy_test_failures_is_valid() {
     assert_eq!(related["region"]["startLine"], 16);
 }
 
+/// `check --format ndjson`: the JSON report's diagnostics, one per line, nothing else; a
+/// clean run prints nothing.
+#[test]
+fn ndjson_is_the_json_reports_diagnostics_one_per_line() {
+    let (ndjson, _, code) = check(DEMO, "ndjson", &[]);
+    assert_eq!(code, 1);
+    let (json, _, _) = check(DEMO, "json", &[]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let rows: Vec<Value> = ndjson
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(json["diagnostics"].as_array().unwrap(), &rows);
+    assert!(!rows.is_empty());
+    let (clean, _, code) = check(CLEAN, "ndjson", &[]);
+    assert_eq!((clean.as_str(), code), ("", 0));
+}
+
 #[test]
 fn github_workflow_commands() {
     let (text, _, code) = check(DEMO, "github", &[]);

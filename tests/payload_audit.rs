@@ -201,6 +201,42 @@ fn repeated_findings_are_counted_but_shown_only_max_repeats_times() {
     ), "{human}");
 }
 
+/// `--format ndjson --max-repeats 0`: every finding, one JSON object per line, the same
+/// objects as the JSON report's with no cap; and nothing else on stdout.
+#[test]
+fn ndjson_with_no_repeat_cap_has_every_finding_one_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = vec![
+        r#"{"event": "note_saved", "payload": {"session_id": "x", "extra": 1}}"#
+            .to_owned();
+        20
+    ];
+    lines.push("not json".to_owned());
+    lines.push(CLEAN.to_owned());
+    let path = dir.path().join("c.ndjson");
+    write(&path, &lines);
+    let path = path.to_str().unwrap();
+    let (ndjson, stderr, code) = audit(&[path, "--format", "ndjson", "--max-repeats", "0"]);
+    // A line that is not JSON is an input problem: exit 2, the other lines still audited.
+    assert_eq!(code, 2, "{stderr}");
+    let rows: Vec<Value> = ndjson.lines().map(report).collect();
+    assert_eq!(rows.len(), 21, "{ndjson}");
+    let codes: Vec<(u64, &str)> = rows
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["code"].as_str().unwrap()))
+        .collect();
+    let mut expected: Vec<(u64, &str)> = (1..=20).map(|n| (n, "undeclared-field")).collect();
+    expected.push((21, "invalid-payload"));
+    assert_eq!(codes, expected);
+    let (json, _, _) = audit(&[path, "--format", "json", "--max-repeats", "0"]);
+    let json = report(&json);
+    assert_eq!(json["diagnostics"].as_array().unwrap(), &rows);
+    assert_eq!(json["audit"]["not_shown"], 0);
+    // The default cap applies to ndjson as to every format.
+    let (capped, _, _) = audit(&[path, "--format", "ndjson"]);
+    assert_eq!(capped.lines().count(), 6);
+}
+
 #[test]
 fn values_are_never_printed_in_full() {
     let raw = [

@@ -3,7 +3,7 @@
 //! A stream of millions of payloads may repeat one finding millions of times. Every finding
 //! is counted (per code, for the summary), but only the first `max_repeats` of each kind —
 //! same code, event and field — become diagnostics, and at most [`MAX_KINDS`] kinds are
-//! tracked. Event names are counted per name up to [`MAX_EVENT_NAMES`]; later undeclared
+//! tracked (`max_repeats` 0 keeps every finding, and memory then grows with them). Event names are counted per name up to [`MAX_EVENT_NAMES`]; later undeclared
 //! names are counted together. So memory stays flat however long and hostile the input.
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -54,9 +54,13 @@ impl Tally {
         self.events.values().sum::<u64>() + self.other_events
     }
 
-    /// Count a finding; whether to build its diagnostic (the first few of its kind).
+    /// Count a finding; whether to build its diagnostic (the first few of its kind; every
+    /// one with `max_repeats` 0).
     pub fn admit(&mut self, code: Code, event: &str, field: &str) -> bool {
         *self.findings.entry(code.as_str()).or_default() += 1;
+        if self.max_repeats == 0 {
+            return true;
+        }
         let key = (code, event.to_owned(), field.to_owned());
         if !self.kinds.contains_key(&key) && self.kinds.len() >= MAX_KINDS {
             self.not_shown += 1;
@@ -90,5 +94,21 @@ mod tests {
         assert!(tally.admit(Code::UndeclaredField, "e", "g"));
         assert_eq!(tally.findings["undeclared-field"], 5);
         assert_eq!(tally.not_shown, 2);
+    }
+
+    #[test]
+    fn no_limit_keeps_every_finding_of_every_kind() {
+        let mut tally = Tally::new(0);
+        assert!((0..100).all(|_| tally.admit(Code::UndeclaredField, "e", "f")));
+        assert!((0..MAX_KINDS + 1).all(|i| tally.admit(
+            Code::UndeclaredField,
+            "e",
+            &i.to_string()
+        )));
+        assert_eq!(tally.not_shown, 0);
+        assert_eq!(
+            tally.findings["undeclared-field"],
+            100 + MAX_KINDS as u64 + 1
+        );
     }
 }

@@ -38,6 +38,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "BYTES", default_value_t = Options::DEFAULT_MAX_LINE_LENGTH)]
     max_line_length: usize,
     /// Diagnostics shown per kind of finding (code, event, field); the rest are counted.
+    /// 0: every finding (memory then grows with the findings).
     #[arg(long, value_name = "N", default_value_t = Options::DEFAULT_MAX_REPEATS)]
     max_repeats: u32,
     /// Output format.
@@ -121,6 +122,12 @@ pub fn run(args: AuditArgs) -> ExitCode {
     let tail = (!args.quiet).then(|| render::audit::human(&report));
     let text = match args.format {
         Format::Json => render::audit::json(&report),
+        Format::Ndjson => {
+            let mut out = Vec::new();
+            // Writing to memory cannot fail.
+            let _ = render::ndjson::write(&mut out, &report.diagnostics);
+            String::from_utf8(out).unwrap_or_default()
+        }
         Format::Sarif | Format::Github | Format::Junit | Format::Markdown => {
             super::render_ci(args.format, &input)
         }

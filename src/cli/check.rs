@@ -328,6 +328,11 @@ fn finish(
             |out| render::json::write(out, &report.diagnostics, &summary),
             line.as_deref(),
         ),
+        Format::Ndjson => emit_with(
+            args.output.as_deref(),
+            |out| render::ndjson::write(out, &report.diagnostics),
+            line.as_deref(),
+        ),
         Format::Sarif | Format::Github | Format::Junit | Format::Markdown => emit(
             args.output.as_deref(),
             &render_ci(args.format, &input),

@@ -30,6 +30,8 @@ pub(crate) enum Format {
     /// matchers.
     Concise,
     Json,
+    /// One JSON object per finding per line, nothing else (for pipelines, and to compare runs).
+    Ndjson,
     Sarif,
     Github,
     Junit,
@@ -66,7 +68,7 @@ pub(crate) fn render_ci(format: Format, input: &render::Input<'_>) -> String {
         Format::Junit => render::junit::render(input),
         Format::Markdown => render::markdown::render(input),
         Format::Concise => render::concise::render(input.diagnostics),
-        Format::Human | Format::Json => String::new(),
+        Format::Human | Format::Json | Format::Ndjson => String::new(),
     }
 }
 

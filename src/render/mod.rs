@@ -11,6 +11,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod matrix;
+pub mod ndjson;
 pub mod policy_test;
 pub mod progress;
 pub mod report;
