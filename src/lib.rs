@@ -20,6 +20,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod fides;
+pub mod fix;
 pub mod load;
 pub mod overlay;
 pub mod policy;

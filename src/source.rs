@@ -123,6 +123,12 @@ impl SourceFile {
         })
     }
 
+    /// Whether `text` is a whole file as read (spans are its byte offsets): not a window,
+    /// an excerpt of a larger file, or a document embedded in the binary.
+    pub fn is_whole_file(&self) -> bool {
+        self.origin == (0, 0) && self.base == 0 && !self.embedded
+    }
+
     /// The offset in `text` of an offset spans use (clamped to the text).
     fn local(&self, offset: u32) -> usize {
         (offset as usize)

@@ -6,6 +6,7 @@
 
 use super::EventSite;
 use super::names;
+use crate::diagnostic::fix::{self, Applicability, Fix};
 use crate::diagnostic::{Code, Diagnostic, Label, Severity};
 use crate::document::Sp;
 use crate::policy::table::Unclassified;
@@ -341,9 +342,64 @@ fn failed(
         .with_label(label)
         .with_rule(&rule.id)
         .with_severity(rule.severity)
-        .with_help(help);
+        .with_help(help)
+        .with_fix(machine_fix(
+            policy,
+            event,
+            field,
+            data_type,
+            failures.first(),
+        ));
     d = with_event(d, event);
     d.with_related(rule_label(policy, grant, "the closest grant"))
+}
+
+/// The failure's fix as an edit, where one edit makes it: raise the event's `consent:` to
+/// the level the grant needs, or declare the field as identifiable as the grant allows
+/// (replacing its `identification:`, or adding one to a manifest field). Both are unsafe:
+/// right only when the app then collects as declared. None for a field whose type or
+/// identification came from an overlay or the classifier (the edit would be elsewhere).
+fn machine_fix(
+    policy: &Policy,
+    event: &EventSite<'_>,
+    field: &FieldSite,
+    data_type: &Sp<String>,
+    failure: Option<&Failure>,
+) -> Option<Fix> {
+    if !event.fixable || field.overlaid.is_some() || field.inferred.is_some() {
+        return None;
+    }
+    match failure? {
+        Failure::Consent { needed } => {
+            let consent = event.consent_label.as_ref()?;
+            let level = &policy.levels.get(*needed)?.id;
+            let mut edit = fix::replace_scalar(&consent.source, consent.span, level)?;
+            edit.rank = *needed;
+            Some(Fix::new(
+                format!("raise the event's `consent:` to `{level}`"),
+                Applicability::Unsafe,
+                vec![edit],
+            ))
+        }
+        Failure::Identification { max } => {
+            let edit = match &field.identification {
+                Some(written) => fix::replace_scalar(&field.source, written.span, max.as_str())?,
+                None if !field.from_schema => fix::insert_yaml_key(
+                    &field.source,
+                    data_type.span,
+                    "identification",
+                    max.as_str(),
+                )?,
+                None => return None,
+            };
+            Some(Fix::new(
+                format!("declare `{}` sent {max}", field.name),
+                Applicability::Unsafe,
+                vec![edit],
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// "`user.id` is allowed at `optional` or above when pseudonymized or less (rule `x`)".

@@ -404,6 +404,8 @@ fn event_site<'a>(
         purposes: Vec::new(),
         retention_days: None,
         default_identification: None,
+        // A Glean file is Glean's format: no edit of ours.
+        fixable: false,
     }
 }
 

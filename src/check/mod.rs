@@ -101,6 +101,9 @@ pub struct EventSite<'a> {
     pub purposes: Vec<&'a str>,
     pub retention_days: Option<u64>,
     pub default_identification: Option<Identification>,
+    /// The event and its fields are written in consentlint's own formats (a manifest, an
+    /// event schema), and `consent_label` is where its level is written: fixes may edit them.
+    pub fixable: bool,
 }
 
 impl EventSite<'_> {
@@ -196,6 +199,7 @@ fn check_event(
         purposes: event.purposes.iter().map(|p| p.value.as_str()).collect(),
         retention_days: settings.retention_days.as_ref().map(|r| r.value),
         default_identification: manifest_identification(doc),
+        fixable: true,
     };
     let mut fields: Vec<FieldSite> = event
         .fields
@@ -501,6 +505,7 @@ pub fn check_event_schema(
             .collect(),
         retention_days: None,
         default_identification: None,
+        fixable: true,
     };
     let walked = event_schema::walk(Arc::new(root), source, cx.project, cx.limits);
     out.extend(walked.diagnostics);

@@ -6,12 +6,32 @@
 
 use super::date::Date;
 use super::{Suppression, SuppressionStatus};
+use crate::diagnostic::fix::{self, Applicability, Fix};
 use crate::diagnostic::{Category, Code, Diagnostic};
-use crate::document::manifest::EventDecl;
+use crate::document::manifest::{EventDecl, SuppressDecl};
 use crate::policy::Policy;
 use crate::source::SourceFile;
 use crate::suggest;
 use std::sync::Arc;
+
+/// The fix that deletes a suppression (with the event's `suppress:` key when it is the only
+/// one): safe for one that hides nothing; unsafe for an expired one, whose reason is the
+/// record a reviewer may want to renew instead.
+fn deletion(
+    source: &Arc<SourceFile>,
+    event: &EventDecl,
+    s: &SuppressDecl,
+    applicability: Applicability,
+    with_key: bool,
+) -> Option<Fix> {
+    let key = with_key.then_some(event.suppress_key).flatten();
+    let edit = fix::delete_yaml_item(source, s.item, key)?;
+    Some(Fix::new(
+        "delete the suppression",
+        applicability,
+        vec![edit],
+    ))
+}
 
 pub fn apply(
     source: &Arc<SourceFile>,
@@ -22,6 +42,10 @@ pub fn apply(
     records: &mut Vec<Suppression>,
 ) {
     let mut extra = Vec::new();
+    // The list's key goes with its last item: its only one, or (below) the first of a list
+    // whose every entry is unused, all deleted by the safe fixes together.
+    let only = event.suppress.len() == 1;
+    let mut unused = Vec::new();
     for s in &event.suppress {
         if let Some(code) = &s.code
             && Code::from_name(&code.value).is_none()
@@ -80,7 +104,8 @@ pub fn apply(
                     format!("suppression expired on {date} (reason: {})", s.reason),
                 )
                 .with_label("expired")
-                .with_help("fix the finding and delete the suppression, or renew it after review"),
+                .with_help("fix the finding and delete the suppression, or renew it after review")
+                .with_fix(deletion(source, event, s, Applicability::Unsafe, only)),
             );
             continue;
         }
@@ -93,6 +118,7 @@ pub fn apply(
             SuppressionStatus::Active(hidden)
         }));
         if hidden == 0 {
+            unused.push((extra.len(), s));
             extra.push(
                 Diagnostic::at(
                     Code::SuppressionUnused,
@@ -101,9 +127,17 @@ pub fn apply(
                     "this suppression matches no finding".to_owned(),
                 )
                 .with_label("suppresses nothing")
-                .with_help("delete it"),
+                .with_help("delete it")
+                .with_fix(deletion(source, event, s, Applicability::Safe, only)),
             );
         }
+    }
+    if !only
+        && unused.len() == event.suppress.len()
+        && let Some(&(at, first)) = unused.first()
+    {
+        let fix = deletion(source, event, first, Applicability::Safe, true);
+        extra[at].fix = fix.map(Box::new);
     }
     for d in &mut extra {
         d.event = Some(event.name.value.clone());

@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone)]
 pub struct CheckArgs {
     /// Files or directories to check (directories are walked for .yaml, .yml, .json).
     #[arg(default_value = ".")]
@@ -106,6 +106,30 @@ pub struct CheckArgs {
     /// Also list, on standard error, every file skipped as not a consentlint document, and why.
     #[arg(long, short = 'v')]
     verbose: bool,
+    /// Apply the safe machine-applicable fixes to the files (formatting and comments kept),
+    /// then report what is left.
+    #[arg(long, conflicts_with_all = ["diff", "write_baseline", "list_suppressions"])]
+    fix: bool,
+    /// Print the fixes `--fix` would apply, as a unified diff, instead of the findings;
+    /// exit 1 when there is one.
+    #[arg(long, conflicts_with_all = ["write_baseline", "list_suppressions"])]
+    diff: bool,
+    /// With `--fix` or `--diff`: the unsafe fixes too (those that change what a manifest
+    /// declares — a consent level, an identification).
+    #[arg(long)]
+    unsafe_fixes: bool,
+}
+
+/// Most passes of `--fix`: a pass applies every fix that does not overlap another; the
+/// next check finds what a pass left (or what applying it newly asked for).
+const FIX_PASSES: usize = 10;
+
+/// What the passes of `--fix` so far fixed.
+#[derive(Clone, Debug, Default)]
+struct Fixed {
+    passes: usize,
+    findings: usize,
+    files: std::collections::BTreeSet<String>,
 }
 
 fn parse_today(text: &str) -> Result<Date, String> {
@@ -114,6 +138,10 @@ fn parse_today(text: &str) -> Result<Date, String> {
 
 pub fn run(args: CheckArgs) -> ExitCode {
     run::configure_workers(args.jobs);
+    run_pass(args, Fixed::default())
+}
+
+fn run_pass(args: CheckArgs, mut fixed: Fixed) -> ExitCode {
     let project = match ProjectRun::new(
         &args.paths,
         args.policy.as_deref(),
@@ -143,6 +171,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
             eprintln!(
                 "consentlint: `-` (standard input) is checked on its own, not with other paths"
             );
+            return ExitCode::from(2);
+        }
+        (true, _) if args.fix || args.diff => {
+            eprintln!("consentlint: --fix and --diff edit files: they do not read standard input");
             return ExitCode::from(2);
         }
         (true, name) => options.stdin = Some(name.clone().unwrap_or_else(|| "-".to_owned())),
@@ -182,6 +214,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             Err(problems) => return not_run(&args, problems),
         }
     }
+    let limits = options.limits.clone();
     let mut report = with_progress(options, args.quiet, !matches!(args.format, Format::Human));
     if args.verbose {
         for (file, reason) in &report.skipped {
@@ -266,7 +299,88 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
     let settled = sink.finish(fail_on);
     report.diagnostics = settled.diagnostics;
+    if args.fix || args.diff {
+        let plan = consentlint::fix::plan(&report.diagnostics, args.unsafe_fixes, &cwd, &limits);
+        for (file, why) in &plan.refused {
+            eprintln!("consentlint: left `{file}` unchanged: {why}");
+        }
+        if args.diff {
+            return show_diff(&args, &plan);
+        }
+        if !plan.files.is_empty() && fixed.passes < FIX_PASSES {
+            let unwritten = consentlint::fix::write(&plan, &cwd);
+            for (file, why) in &unwritten {
+                eprintln!("consentlint: cannot write the fixes to `{file}`: {why}");
+            }
+            if !unwritten.is_empty() {
+                return ExitCode::from(2);
+            }
+            fixed.passes += 1;
+            fixed.findings += plan.files.iter().map(|f| f.fixed).sum::<usize>();
+            fixed
+                .files
+                .extend(plan.files.iter().map(|f| f.file.clone()));
+            return run_pass(args, fixed);
+        }
+        if !args.quiet {
+            eprintln!(
+                "{}",
+                fix_summary(&fixed, plan.unsafe_left, args.unsafe_fixes)
+            );
+        }
+    }
     finish(&args, report, settled.baselined, fail_on, settled.exit)
+}
+
+/// `consentlint: fixed 3 findings in 2 files; 1 more has an unsafe fix (--unsafe-fixes)`.
+fn fix_summary(fixed: &Fixed, unsafe_left: usize, unsafe_fixes: bool) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut line = format!(
+        "consentlint: fixed {} in {}",
+        plural(fixed.findings, "finding", "findings"),
+        plural(fixed.files.len(), "file", "files")
+    );
+    if unsafe_left > 0 && !unsafe_fixes {
+        line.push_str(&format!(
+            "; {} (--unsafe-fixes)",
+            plural(
+                unsafe_left,
+                "more has an unsafe fix",
+                "more have unsafe fixes"
+            )
+        ));
+    }
+    line
+}
+
+/// `--diff`: the fixes as a unified diff on stdout (or `--output`); exit 1 when there is one.
+fn show_diff(args: &CheckArgs, plan: &consentlint::fix::Plan) -> ExitCode {
+    let text = consentlint::fix::diff(plan);
+    let fixes: usize = plan.files.iter().map(|f| f.fixed).sum();
+    if let Some(code) = emit(args.output.as_deref(), &text, None) {
+        return code;
+    }
+    if !args.quiet {
+        let fixed = Fixed {
+            passes: 1,
+            findings: fixes,
+            files: plan.files.iter().map(|f| f.file.clone()).collect(),
+        };
+        eprintln!(
+            "{}",
+            fix_summary(&fixed, plan.unsafe_left, args.unsafe_fixes).replacen(
+                "fixed",
+                "would fix",
+                1
+            )
+        );
+    }
+    if plan.files.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// The problems that kept the run from starting (a broken config or classifier), reported

@@ -7,6 +7,7 @@
 mod code;
 mod compact;
 pub mod escape;
+pub mod fix;
 
 pub use code::{Category, Code};
 pub use compact::{CONTEXT_LINES, compact};
@@ -110,6 +111,8 @@ pub struct Diagnostic {
     pub data_type: Option<String>,
     /// The concrete fix.
     pub help: Option<String>,
+    /// The same fix as edits, when it can be made by machine (`check --fix`, SARIF `fixes`).
+    pub fix: Option<Box<fix::Fix>>,
 }
 
 impl Diagnostic {
@@ -127,6 +130,7 @@ impl Diagnostic {
             field: None,
             data_type: None,
             help: None,
+            fix: None,
         }
     }
 
@@ -158,6 +162,12 @@ impl Diagnostic {
 
     pub fn with_related(mut self, label: Label) -> Diagnostic {
         self.related.push(label);
+        self
+    }
+
+    /// Attach a machine-applicable fix (none when it has no edits).
+    pub fn with_fix(mut self, fix: Option<fix::Fix>) -> Diagnostic {
+        self.fix = fix.filter(|f| !f.edits.is_empty()).map(Box::new);
         self
     }
 

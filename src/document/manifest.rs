@@ -32,6 +32,8 @@ pub struct EventDecl {
     pub fields: Vec<FieldDecl>,
     pub settings: EventSettings,
     pub suppress: Vec<SuppressDecl>,
+    /// The span of the `suppress` key, when the event has one.
+    pub suppress_key: Option<Span>,
 }
 
 #[derive(Clone, Debug)]
@@ -50,6 +52,8 @@ pub struct SuppressDecl {
     pub expires: Option<Sp<String>>,
     /// The span of the suppression entry (its first key), for `suppression-unused`.
     pub span: Span,
+    /// The whole entry, for the fix that deletes it.
+    pub item: Span,
 }
 
 impl ManifestDoc {
@@ -91,6 +95,7 @@ fn read_event(node: &Node) -> Option<EventDecl> {
             .iter()
             .map(read_suppression)
             .collect(),
+        suppress_key: key_span(node, "suppress"),
     })
 }
 
@@ -116,5 +121,9 @@ fn read_suppression(node: &Node) -> SuppressDecl {
         span: key_span(node, "rule")
             .or_else(|| key_span(node, "code"))
             .unwrap_or(first_key),
+        item: Span {
+            start: node.span.start,
+            end: node.extent_end(),
+        },
     }
 }

@@ -37,6 +37,20 @@ impl Node {
         Node { span, value }
     }
 
+    /// Where the node's text ends: a collection's span is only where it starts, so this is
+    /// the furthest end of its keys and values (a flow collection's closing bracket aside).
+    pub fn extent_end(&self) -> u32 {
+        let inner = match &self.value {
+            Value::Seq(items) => items.iter().map(Node::extent_end).max(),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|e| e.key_span.end.max(e.value.extent_end()))
+                .max(),
+            _ => None,
+        };
+        inner.unwrap_or(0).max(self.span.end)
+    }
+
     /// The value under `key`, if this is a mapping that has it (first occurrence).
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|e| &e.value)

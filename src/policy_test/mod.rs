@@ -422,6 +422,7 @@ fn decide(
         purposes: case.purposes.iter().map(|p| p.value.as_str()).collect(),
         retention_days: case.retention_days.as_ref().map(|r| r.value),
         default_identification: None,
+        fixable: false,
     };
     let field = FieldSite {
         source: Arc::clone(source),

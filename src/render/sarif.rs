@@ -214,6 +214,32 @@ fn result(d: &Diagnostic, rule_id: &str, rule_index: Option<usize>) -> Value {
             })
             .collect();
     }
+    if let Some(fix) = &d.fix {
+        // The edits `check --fix` would make (with `--unsafe-fixes` for an unsafe one).
+        let changes: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| {
+                json!({
+                    "artifactLocation": artifact(&e.file),
+                    "replacements": [{
+                        "deletedRegion": {
+                            "startLine": e.start.line,
+                            "startColumn": e.start.column,
+                            "endLine": e.end.line,
+                            "endColumn": e.end.column,
+                        },
+                        "insertedContent": { "text": e.replacement },
+                    }],
+                })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": { "text": fix.description },
+            "artifactChanges": changes,
+        }]);
+        result["properties"]["fixApplicability"] = json!(fix.applicability.as_str());
+    }
     let properties = &mut result["properties"];
     for (key, value) in [
         ("policyRule", &d.rule),
